@@ -1,0 +1,5 @@
+"""``python -m scenecodec`` runs the command line."""
+
+from scenecodec.cli import main
+
+main()

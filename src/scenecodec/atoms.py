@@ -1,0 +1,87 @@
+"""Concept → atom: a bipolar hypervector grounded in a text embedding, plus an identity part.
+
+    atom(lemma) = sign(α · P · centre(embed(lemma)) + √(1 − α²) · identity(lemma))
+
+* ``centre(embed(lemma))`` is the embedder's centred unit vector (``e`` dims);
+* ``P`` is a ``(d, e)`` matrix of ±1 drawn from SHAKE-256 keyed by the seed and the
+  embedder's name, so each coordinate of ``P·c`` has unit variance;
+* ``identity(lemma)`` is a ±1 vector keyed by the seed and the lemma.
+
+Two lemmas whose centred embeddings have cosine ρ get atoms whose expected
+similarity is ``(2/π)·arcsin(α²ρ)`` (:func:`expected_similarity`): the grounded
+part makes translations and synonyms neighbours, the identity part keeps every
+atom distinct enough to decode. α is a setting recorded in the memory; its
+default was chosen by measurement (docs/atoms.md, ``bench/alpha.py``).
+
+Everything random comes from hashes, not from a numpy generator, so the same
+lemma gives the same atom on every machine; the memory also stores each atom
+it has made, so a memory file never depends on recomputing one.
+
+>>> from scenecodec.language.embed import HashEmbedder
+>>> atoms = Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5)
+>>> a = atoms.make(["жар", "страх", "жар"])
+>>> a.shape, a.dtype.name, bool((a[0] == a[2]).all())
+((3, 1024), 'int8', True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from scenecodec import hv
+from scenecodec.language.embed import Embedder
+
+__all__ = ["DEFAULT_ALPHA", "Atoms", "expected_similarity"]
+
+DEFAULT_ALPHA = 0.6
+
+
+def expected_similarity(rho: float, alpha: float) -> float:
+    """Expected atom similarity for centred embedding cosine ``rho`` (arcsine law).
+
+    >>> round(expected_similarity(1.0, 1.0), 6), expected_similarity(0.8, 0.0)
+    (1.0, 0.0)
+    """
+    return 2.0 / math.pi * math.asin(max(-1.0, min(1.0, alpha * alpha * rho)))
+
+
+@cache
+def _projection(key: str, dim: int, edim: int) -> np.ndarray:
+    bits = hv.random_bits(key, dim * edim).reshape(dim, edim)
+    return (1.0 - 2.0 * bits).astype(np.float64)
+
+
+class Atoms:
+    """Makes atoms ``(n, d)`` int8 for lemmas with a given embedder, dimension, seed and α."""
+
+    def __init__(self, embedder: Embedder, *, dim: int, seed: int, alpha: float):
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
+        self.embedder = embedder
+        self.dim = dim
+        self.seed = seed
+        self.alpha = alpha
+
+    def identity(self, lemma: str) -> np.ndarray:
+        """The seeded ±1 identity part of ``lemma``'s atom, ``(d,)`` int8."""
+        return hv.random_bipolar(f"{self.seed}/atom/{lemma}", self.dim)
+
+    def grounded(self, embeddings: np.ndarray) -> np.ndarray:
+        """``P · c`` for centred unit embeddings ``(n, e)`` → ``(n, d)`` float64, unit variance."""
+        key = f"{self.seed}/projection/{self.embedder.name}"
+        proj = _projection(key, self.dim, self.embedder.dim)
+        return np.asarray(embeddings, dtype=np.float64) @ proj.T
+
+    def make(self, lemmas: Sequence[str]) -> np.ndarray:
+        """Atoms of ``lemmas``: ``(n, d)`` int8 of ±1."""
+        if not lemmas:
+            return np.zeros((0, self.dim), dtype=np.int8)
+        identity = np.stack([self.identity(lemma) for lemma in lemmas]).astype(np.float64)
+        mix = math.sqrt(1.0 - self.alpha**2) * identity
+        if self.alpha > 0.0:
+            mix += self.alpha * self.grounded(self.embedder.embed(list(lemmas)))
+        return np.where(mix >= 0.0, 1, -1).astype(np.int8)

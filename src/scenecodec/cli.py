@@ -1,0 +1,386 @@
+"""The ``scenecodec`` command line: a thin shell over :class:`scenecodec.Codec`.
+
+Every command takes ``--json`` (one JSON object on stdout, the shapes of
+DESIGN.md) and ``--memory PATH`` (else ``$SCENECODEC_MEMORY``, else the user
+data directory). Bad input prints one line, ``error: …``, on stderr and exits
+with status 2, leaving the memory as it was.
+
+    scenecodec compress жар страх тишина --anchor вход
+    scenecodec expand тишинажарвход
+    scenecodec recall жар страх
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scenecodec.codec import Codec
+from scenecodec.errors import InputError, ScenecodecError
+from scenecodec.scene import Decoded, Expansion, Recalled, Scene
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="scenecodec",
+    help=(
+        "Compress meaning into scenes and expand it back.\n\n"
+        "A scene is a few concepts with an optional anchor, e.g. "
+        "'жар + страх + тишина → вход'. It is stored as one hypervector with four "
+        "forms: fused name (жарстрахтишинавход), Δ-code (Δ1), glyph and formula."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+MemoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--memory",
+        "-m",
+        help="Memory file (default: $SCENECODEC_MEMORY or the user data directory).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+
+
+def _open(memory: Path | None, **settings: Any) -> Codec:
+    return Codec.open(memory, **settings)
+
+
+def _emit(as_json: bool, payload: dict, render: Callable[[], None]) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    else:
+        render()
+
+
+def _scene_lines(scene: Scene) -> None:
+    code = scene.code or "(not stored)"
+    out.print(f"[bold]{code}[/]  {scene.glyph}  {scene.formula}")
+    out.print(f"  name      {scene.name}")
+    parts = " · ".join(f"{c.lemma} ({c.phase})" for c in scene.concepts)
+    out.print(f"  concepts  {parts}")
+    out.print(f"  anchor    {scene.anchor or '—'}")
+
+
+def _decoded_table(decoded: Decoded) -> None:
+    table = Table(title="decoded from the vector alone", title_justify="left", box=None)
+    for column in ("slot", "concept", "confidence", "similarity"):
+        table.add_column(column)
+    rows = [*decoded.concepts, *([decoded.anchor] if decoded.anchor else [])]
+    for c in rows:
+        table.add_row(c.phase, c.lemma, f"{c.confidence:.3f}", f"{c.similarity:.3f}")
+    out.print(table)
+    out.print(
+        f"  residual  {decoded.residual:.3f}  (energy the parts leave unexplained; "
+        f"≈0.3 for a clean scene)"
+    )
+
+
+def _recalled_table(results: list[Recalled], title: str) -> None:
+    if not results:
+        out.print(f"{title}: none")
+        return
+    table = Table(title=title, title_justify="left", box=None)
+    for column in ("code", "glyph", "score", "formula"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(r.scene.code or "", r.scene.glyph, f"{r.score:.3f}", r.scene.formula)
+    out.print(table)
+
+
+@app.command()
+def compress(
+    concepts: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Concepts in order (жар страх тишина), or one formula ('жар + страх → вход').",
+            show_default=False,
+        ),
+    ] = None,
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", "-a", help="The anchor: the scene's point of action.")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", help="Compress every formula in FILE (one a line, # comments)."
+        ),
+    ] = None,
+    memory: MemoryOpt = None,
+    dim: Annotated[int | None, typer.Option(help="Dimension of a new memory [1024].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of a new memory [0].")] = None,
+    alpha: Annotated[
+        float | None, typer.Option(help="Grounding weight α of a new memory's atoms [0.6].")
+    ] = None,
+    embedder: Annotated[
+        str | None, typer.Option(help="Embedder of a new memory: e5 or hash [e5].")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compress concepts into a scene and store it; print its code, glyph, formula and name.
+
+    Examples:
+
+      scenecodec compress жар страх тишина --anchor вход
+
+      scenecodec compress "(жар + страх → шаг) + тишина → вход"
+
+      scenecodec compress --file scenes.txt
+    """
+    with _open(memory, dim=dim, seed=seed, alpha=alpha, embedder=embedder) as codec:
+        if file is not None:
+            if concepts or anchor:
+                raise InputError("give either concepts or --file, not both")
+            scenes = _compress_file(codec, file)
+            _emit(
+                as_json,
+                {"scenes": [s.to_dict() for s in scenes]},
+                lambda: out.print(f"stored {len(scenes)} scenes; memory holds {codec.count()}"),
+            )
+            return
+        if not concepts:
+            raise InputError("give concepts (жар страх тишина), a formula, or --file")
+        target = concepts[0] if len(concepts) == 1 and anchor is None else concepts
+        scene = codec.compress(target, anchor)
+        _emit(as_json, scene.to_dict(), lambda: _scene_lines(scene))
+
+
+def _compress_file(codec: Codec, file: Path) -> list[Scene]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{file} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)]
+    lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
+    formulas = []
+    for n, line in lines:
+        try:
+            formulas.append(codec.formula(line))
+        except InputError as e:
+            raise InputError(f"{file}:{n}: {e}") from None
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return codec.compress_many(formulas, progress=progress)
+
+
+@app.command()
+def expand(
+    scene: Annotated[
+        list[str],
+        typer.Argument(
+            help="A fused name, Δ-code, glyph, formula or concepts.", show_default=False
+        ),
+    ],
+    memory: MemoryOpt = None,
+    neighbours: Annotated[
+        int, typer.Option("--neighbours", "-n", min=0, help="How many nearest stored scenes.")
+    ] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Expand a scene: resolve it, decode its vector, find its nearest stored scenes.
+
+    Examples:
+
+      scenecodec expand тишинажарвход
+
+      scenecodec expand Δ1
+
+      scenecodec expand "жар + страх + тишина → вход"
+    """
+    with _open(memory) as codec:
+        expansion = codec.expand(" ".join(scene), neighbours=neighbours)
+        _emit(as_json, expansion.to_dict(), lambda: _render_expansion(expansion))
+
+
+def _render_expansion(expansion: Expansion) -> None:
+    _scene_lines(expansion.scene)
+    out.print()
+    _decoded_table(expansion.decoded)
+    out.print()
+    _recalled_table(list(expansion.neighbours), "nearest stored scenes")
+
+
+@app.command()
+def decode(
+    vector: Annotated[
+        Path,
+        typer.Option(
+            "--vector",
+            "-v",
+            help="A .npy file: (d,) of ±1 or (d/8,) packed uint8.",
+            show_default=False,
+        ),
+    ],
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decode a vector alone into concepts, anchor and rhythm, with confidences and residual.
+
+    Example:
+
+      scenecodec show Δ1 --save-vector v.npy && scenecodec decode --vector v.npy
+    """
+    with _open(memory) as codec:
+        decoded = codec.decode(_load_vector(vector))
+        _emit(
+            as_json,
+            decoded.to_dict(),
+            lambda: (out.print(decoded.formula), _decoded_table(decoded)),
+        )
+
+
+def _load_vector(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except (ValueError, EOFError) as e:
+        raise InputError(f"{path} is not a .npy array ({e})") from None
+
+
+@app.command()
+def recall(
+    cue: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Concepts, a fused name, formula, Δ-code or glyph.", show_default=False
+        ),
+    ] = None,
+    vector: Annotated[
+        Path | None, typer.Option("--vector", "-v", help="Use a .npy vector as the cue.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="How many scenes.")] = 10,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall the stored scenes nearest to a cue, with cosine scores.
+
+    Examples:
+
+      scenecodec recall жар страх
+
+      scenecodec recall "жар + страх → вход" --top 3
+    """
+    if (vector is None) == (not cue):
+        raise InputError("give a cue or --vector, one of the two")
+    with _open(memory) as codec:
+        results = codec.recall(_load_vector(vector) if vector else " ".join(cue), k=top)
+        _emit(
+            as_json,
+            {"results": [r.to_dict() for r in results]},
+            lambda: _recalled_table(results, "recalled"),
+        )
+
+
+@app.command()
+def split(
+    name: Annotated[
+        str, typer.Argument(help="A fused name such as тишинажарвход.", show_default=False)
+    ],
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Split a fused name into words, with the cost of each reading and the alternatives.
+
+    Example:
+
+      scenecodec split тишинажарвход
+    """
+    with _open(memory) as codec:
+        result = codec.split(name)
+
+        def render() -> None:
+            out.print(" | ".join(result.parts) + f"   (cost {result.best.cost:.1f})")
+            for alt in result.alternatives:
+                out.print(f"  or {' | '.join(alt.parts)}   (cost {alt.cost:.1f})")
+
+        _emit(as_json, result.to_dict(), render)
+
+
+@app.command("list")
+def list_scenes(
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many.")] = 0,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List stored scenes in code order."""
+    with _open(memory) as codec:
+        scenes = codec.scenes(offset, limit or None)
+        total = codec.count()
+
+        def render() -> None:
+            for s in scenes:
+                out.print(f"{s.code:>6}  {s.glyph}  {s.formula}")
+            out.print(f"{len(scenes)} of {total} scenes")
+
+        _emit(as_json, {"scenes": [s.to_dict() for s in scenes], "total": total}, render)
+
+
+@app.command()
+def show(
+    code: Annotated[str, typer.Argument(help="A Δ-code such as Δ1.", show_default=False)],
+    save_vector: Annotated[
+        Path | None,
+        typer.Option("--save-vector", help="Also write the scene's vector to this .npy file."),
+    ] = None,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one stored scene by its Δ-code."""
+    with _open(memory) as codec:
+        scene = codec.show(code)
+        if save_vector is not None:
+            np.save(save_vector, scene.vector)
+        _emit(as_json, scene.to_dict(), lambda: _scene_lines(scene))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; turn known failures into one line on stderr and exit 2."""
+    try:
+        app(args=argv, prog_name="scenecodec")
+    except ScenecodecError as e:
+        _fail(f"error: {e}", 2)
+    except OSError as e:
+        _fail(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), 2)
+    except Exception as e:
+        if os.environ.get("SCENECODEC_DEBUG"):
+            raise
+        _fail(
+            "internal error (please report; SCENECODEC_DEBUG=1 shows the traceback): "
+            f"{type(e).__name__}: {e}",
+            1,
+        )
+
+
+def _fail(message: str, status: int) -> None:
+    sys.stderr.write(" ".join(message.split()) + "\n")
+    sys.exit(status)

@@ -1,0 +1,551 @@
+"""The codec: compress scenes into memory, decode vectors, resolve any form, recall, expand.
+
+This is the public entry point; the command line and the HTTP service are thin
+shells over it.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "memory.sqlite"
+>>> with Codec.open(path, embedder="hash") as codec:
+...     scene = codec.compress(["жар", "страх", "тишина"], anchor="вход")
+...     decoded = codec.decode(scene.vector)
+>>> scene.code, scene.formula, scene.name
+('Δ1', 'жар + страх + тишина → вход', 'жарстрахтишинавход')
+>>> [(c.lemma, c.phase) for c in scene.concepts]
+[('жар', 'entry'), ('страх', 'peak'), ('тишина', 'decline')]
+>>> decoded.formula
+'жар + страх + тишина → вход'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from scenecodec import hv
+from scenecodec.atoms import DEFAULT_ALPHA, Atoms
+from scenecodec.cleanup import ItemMemory
+from scenecodec.compress import bag_vector, compress_batch, compress_one
+from scenecodec.decode import ANCHOR, VectorReading, decode_batch
+from scenecodec.errors import InputError, NotFoundError
+from scenecodec.forms import (
+    Formula,
+    classify,
+    format_code,
+    glyphs,
+    normalize_glyph,
+    normalize_lemma,
+    parse_code,
+    parse_formula,
+)
+from scenecodec.language.embed import EMBEDDERS, get_embedder
+from scenecodec.language.split import SplitResult, Splitter
+from scenecodec.memory import SceneIndex, Settings, SQLiteStore, default_path
+from scenecodec.memory.store import PartRecord, SceneRecord, Store
+from scenecodec.scene import Concept, Decoded, DecodedConcept, Expansion, Recalled, Scene
+from scenecodec.slots import MAX_CONCEPTS, PHASES, Slots, phases_for
+
+__all__ = ["Codec", "Progress"]
+
+Progress = Callable[[str, int, int], None]
+"""A progress callback: ``(stage, done, total)``."""
+
+Cue = str | Sequence[str] | Scene | Formula | np.ndarray
+MAX_DEPTH = 4
+
+
+class Codec:
+    """Compress ⇄ decode scenes against one memory. Open it with :meth:`open`."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.settings = store.settings
+        s = self.settings
+        self.slots = Slots.get(s.dim, s.seed)
+        self.atoms = Atoms(get_embedder(s.embedder), dim=s.dim, seed=s.seed, alpha=s.alpha)
+        self._items = ItemMemory(s.dim)
+        self._concepts_seen = 0
+        self._parts_seen: set[int] = set()
+        self._index = SceneIndex(s.dim)
+        self._splitter: Splitter | None = None
+        self._split_seen = 0
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        dim: int | None = None,
+        seed: int | None = None,
+        alpha: float | None = None,
+        embedder: str | None = None,
+    ) -> Codec:
+        """Open the memory at ``path`` (default: ``$SCENECODEC_MEMORY`` or the user data dir).
+
+        A new memory is made with ``dim`` (default 1024, a multiple of 64), ``seed``
+        (0), ``alpha`` (:data:`~scenecodec.atoms.DEFAULT_ALPHA`) and ``embedder``
+        (``"e5"``); an existing one keeps its own settings, and any of these given
+        must match them or :class:`~scenecodec.errors.StoreError` is raised.
+        """
+        if dim is not None and (dim < 64 or dim > 65536 or dim % 64):
+            raise InputError(f"dim must be a multiple of 64 between 64 and 65536, got {dim}")
+        if seed is not None and seed < 0:
+            raise InputError(f"seed must be 0 or more, got {seed}")
+        if alpha is not None and not 0.0 <= alpha <= 1.0:
+            raise InputError(f"alpha must lie in [0, 1], got {alpha}")
+        if embedder is not None and embedder not in EMBEDDERS:
+            raise InputError(
+                f"unknown embedder {embedder!r}; choose one of {', '.join(sorted(EMBEDDERS))}"
+            )
+        given = {"dim": dim, "seed": seed, "alpha": alpha, "embedder": embedder}
+        settings = Settings(
+            dim=1024 if dim is None else dim,
+            seed=0 if seed is None else seed,
+            alpha=DEFAULT_ALPHA if alpha is None else float(alpha),
+            embedder="e5" if embedder is None else embedder,
+        )
+        required = frozenset(k for k, v in given.items() if v is not None)
+        return cls(SQLiteStore.open(path or default_path(), settings, required))
+
+    def close(self) -> None:
+        """Close the memory file."""
+        self.store.close()
+
+    def __enter__(self) -> Codec:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ── compress ────────────────────────────────────────────────────────────
+
+    def compress(self, concepts: str | Sequence[str] | Formula, anchor: str | None = None) -> Scene:
+        """Compress concepts (a list, or a formula string) with an optional anchor; store it.
+
+        Returns the stored :class:`Scene`; a scene whose formula is already stored
+        comes back with its existing code.
+        """
+        formula = self.formula(concepts, anchor)
+        with self.store.transaction():
+            atoms = self._atoms_for(_leaves(formula), persist=True)
+            return self._build(formula, atoms, store=True)
+
+    def compress_many(
+        self, items: Iterable[str | Sequence[str] | Formula], *, progress: Progress | None = None
+    ) -> list[Scene]:
+        """Compress and store many scenes in one transaction (all or none).
+
+        Flat scenes are encoded in one vectorised batch; ``progress`` is called as
+        ``(stage, done, total)`` while atoms are made and scenes are stored.
+        """
+        formulas = [self.formula(item) for item in items]
+        with self.store.transaction():
+            lemmas = list(dict.fromkeys(w for f in formulas for w in _leaves(f)))
+            atoms = self._atoms_for(lemmas, persist=True, progress=progress)
+            flat = [
+                i for i, f in enumerate(formulas) if all(isinstance(p, str) for p in f.all_parts())
+            ]
+            vectors = self._encode_flat([formulas[i] for i in flat], atoms)
+            scenes: list[Scene | None] = [None] * len(formulas)
+            for n, i in enumerate(flat):
+                scenes[i] = self._store(formulas[i], vectors[n], atoms, {}, part=False)
+                if progress and n % 1000 == 0:
+                    progress("storing", n, len(formulas))
+            for i, f in enumerate(formulas):
+                if scenes[i] is None:
+                    scenes[i] = self._build(f, atoms, store=True)
+            if progress:
+                progress("storing", len(formulas), len(formulas))
+        return [s for s in scenes if s is not None]
+
+    def formula(
+        self, concepts: str | Sequence[str] | Formula, anchor: str | None = None
+    ) -> Formula:
+        """Read concepts (a formula string, a list of concepts or a :class:`Formula`) and
+        an optional anchor into a validated :class:`Formula`; :class:`InputError` if bad."""
+        if isinstance(concepts, Formula):
+            formula = concepts
+        elif isinstance(concepts, str):
+            formula = parse_formula(concepts)
+        else:
+            items = list(concepts)
+            if not items:
+                raise InputError("a scene needs at least one concept")
+            if len(items) > MAX_CONCEPTS:
+                raise InputError(f"a scene holds at most {MAX_CONCEPTS} concepts; got {len(items)}")
+            formula = Formula(tuple(_part(c) for c in items))
+        if anchor is not None:
+            if formula.anchor is not None:
+                raise InputError("the anchor is given twice (in the formula and as --anchor)")
+            formula = Formula(formula.parts, _part(anchor))
+        _validate(formula, depth=1)
+        return formula
+
+    def _atoms_for(
+        self, lemmas: Sequence[str], *, persist: bool, progress: Progress | None = None
+    ) -> dict[str, np.ndarray]:
+        """Atoms ``{lemma: (d,) int8}``: stored ones read back, new ones made (and stored)."""
+        stored = self.store.atoms(lemmas)
+        out = {
+            w: hv.unpack(np.frombuffer(b, np.uint8), self.settings.dim) for w, b in stored.items()
+        }
+        missing = [w for w in dict.fromkeys(lemmas) if w not in out]
+        step = 256
+        for i in range(0, len(missing), step):
+            chunk = missing[i : i + step]
+            made = self.atoms.make(chunk)
+            out.update(zip(chunk, made, strict=True))
+            if persist:
+                self.store.put_atoms(
+                    {w: hv.pack(v).tobytes() for w, v in zip(chunk, made, strict=True)}
+                )
+            if progress:
+                progress("atoms", min(i + step, len(missing)), len(missing))
+        return out
+
+    def _encode_flat(self, formulas: list[Formula], atoms: dict[str, np.ndarray]) -> np.ndarray:
+        """Vectors ``(n, d)`` of formulas whose parts are all concepts, in one batch."""
+        if not formulas:
+            return np.zeros((0, self.settings.dim), dtype=np.int8)
+        lemmas = list(atoms)
+        row = {w: i for i, w in enumerate(lemmas)}
+        codebook = np.stack([atoms[w] for w in lemmas])
+        parts = np.full((len(formulas), max(len(f.parts) for f in formulas)), -1, dtype=np.int64)
+        anchors = np.full(len(formulas), -1, dtype=np.int64)
+        for n, f in enumerate(formulas):
+            parts[n, : len(f.parts)] = [row[p] for p in f.parts]
+            if f.anchor is not None:
+                anchors[n] = row[f.anchor]
+        return compress_batch(self.slots, codebook, parts, anchors)
+
+    def _build(
+        self,
+        formula: Formula,
+        atoms: dict[str, np.ndarray],
+        *,
+        store: bool,
+        part: bool = False,
+        items: dict[str, np.ndarray] | None = None,
+    ) -> Scene:
+        """Encode ``formula`` (sub-formulas first) and store it when ``store``.
+
+        ``items`` collects the label and vector of every part, for decoding a
+        scene that is not stored.
+        """
+        subs: dict[int, Scene] = {}
+        vectors = []
+        for i, p in enumerate(formula.all_parts()):
+            if isinstance(p, str):
+                vectors.append(atoms[p])
+            else:
+                subs[i] = self._build(p, atoms, store=store, part=True, items=items)
+                vectors.append(subs[i].vector)
+        k = len(formula.parts)
+        anchor = vectors[k] if formula.anchor is not None else None
+        vector = compress_one(self.slots, np.stack(vectors[:k]), anchor)
+        if items is not None:
+            for i, p in enumerate(formula.all_parts()):
+                sub = subs.get(i)
+                items[_label(p, sub)] = vectors[i]
+        if not store:
+            found = self.store.find(formula=formula.render())
+            if found:
+                return self._scene(found[0])
+        return self._store(formula, vector, atoms, subs, part=part, write=store)
+
+    def _store(
+        self,
+        formula: Formula,
+        vector: np.ndarray,
+        atoms: dict[str, np.ndarray],
+        subs: dict[int, Scene],
+        *,
+        part: bool,
+        write: bool = True,
+    ) -> Scene:
+        phases = [PHASES[p] for p in phases_for(len(formula.parts))]
+        if formula.anchor is not None:
+            phases.append(ANCHOR)
+        texts = [
+            p if isinstance(p, str) else f"({subs[i].formula})"
+            for i, p in enumerate(formula.all_parts())
+        ]
+        parts = tuple(
+            PartRecord(t, ph, parse_code(subs[i].code) if i in subs and subs[i].code else None)
+            for i, (t, ph) in enumerate(zip(texts, phases, strict=True))
+        )
+        record = SceneRecord(
+            id=None,
+            formula=formula.render(),
+            name=formula.name(),
+            glyph=glyphs(vector, self.settings.seed)[0],
+            anchor=texts[-1] if formula.anchor is not None else None,
+            vector=hv.pack(vector).tobytes(),
+            parts=parts,
+        )
+        scene_id = self.store.add_scene(record, part_of_another=part) if write else None
+        return self._scene(record, vector=vector, scene_id=scene_id)
+
+    def _scene(
+        self, record: SceneRecord, *, vector: np.ndarray | None = None, scene_id: int | None = None
+    ) -> Scene:
+        """A :class:`Scene` from a stored (or just built) record."""
+        number = record.id if scene_id is None else scene_id
+        if vector is None:
+            vector = hv.unpack(np.frombuffer(record.vector, np.uint8), self.settings.dim)
+        concepts = tuple(
+            Concept(p.lemma, p.phase, None if p.sub is None else format_code(p.sub))
+            for p in record.parts
+            if p.phase != ANCHOR
+        )
+        return Scene(
+            vector,
+            None if number is None else format_code(number),
+            record.glyph,
+            record.formula,
+            record.name,
+            concepts,
+            record.anchor,
+        )
+
+    # ── decode ──────────────────────────────────────────────────────────────
+
+    def decode(self, vector: np.ndarray) -> Decoded:
+        """Read concepts, anchor, rhythm, confidences and residual from a vector alone.
+
+        ``vector``: ``(d,)`` of ±1 (any numeric type; the sign is taken) or ``(d/8,)``
+        uint8 packed bits. The codebook is every concept and sub-scene in memory.
+        """
+        return self.decode_many(self._vector(vector)[None, :])[0]
+
+    def decode_many(self, vectors: np.ndarray) -> list[Decoded]:
+        """:meth:`decode` for a batch ``(B, d)``."""
+        vectors = np.stack([self._vector(v) for v in np.asarray(vectors)])
+        return self._decode(vectors, self._item_memory())
+
+    def _decode(self, vectors: np.ndarray, items: ItemMemory) -> list[Decoded]:
+        if len(items) == 0:
+            raise InputError(
+                "the memory knows no concepts yet, so there is nothing to decode "
+                "against; compress a scene first"
+            )
+        return [self._decoded(r, items) for r in decode_batch(self.slots, items, vectors)]
+
+    def _decoded(self, reading: VectorReading, items: ItemMemory) -> Decoded:
+        concepts, anchor = [], None
+        for slot in reading.slots:
+            label = items.label(slot.item)
+            code = label if parse_code(label) is not None else None
+            lemma = label
+            if code is not None:
+                record = self.store.get(parse_code(code))
+                lemma = f"({record.formula})" if record else code
+            c = DecodedConcept(lemma, slot.role, slot.confidence, slot.similarity, code)
+            if slot.role == ANCHOR:
+                anchor = c
+            else:
+                concepts.append(c)
+        return Decoded(tuple(concepts), anchor, reading.residual, reading.shape_confidence)
+
+    def _item_memory(self) -> ItemMemory:
+        """The codebook of every stored concept and sub-scene, topped up from the store."""
+        ids, lemmas, packed = self.store.atoms_since(self._concepts_seen)
+        if ids:
+            self._items.add(lemmas, hv.unpack(packed, self.settings.dim))
+            self._concepts_seen = ids[-1]
+        part_ids, part_packed = self.store.part_vectors()
+        fresh = [i for i, sid in enumerate(part_ids.tolist()) if sid not in self._parts_seen]
+        if fresh:
+            self._items.add(
+                [format_code(int(part_ids[i])) for i in fresh],
+                hv.unpack(part_packed[fresh], self.settings.dim),
+            )
+            self._parts_seen.update(int(part_ids[i]) for i in fresh)
+        return self._items
+
+    def _vector(self, vector: np.ndarray) -> np.ndarray:
+        """Validate a user vector into bipolar ``(d,)`` int8."""
+        d = self.settings.dim
+        v = np.asarray(vector)
+        if v.dtype == np.uint8 and v.shape == (d // 8,):
+            return hv.unpack(v, d)
+        if v.dtype.kind not in "biuf":
+            raise InputError(f"a scene vector must be numeric, got {v.dtype}")
+        if v.shape != (d,):
+            raise InputError(
+                f"a scene vector has {d} values in this memory "
+                f"(or {d // 8} packed bytes); got shape {v.shape}"
+            )
+        if v.dtype.kind == "f" and not np.isfinite(v).all():
+            raise InputError("the vector contains NaN or infinite values")
+        return np.where(v >= 0, 1, -1).astype(np.int8)
+
+    # ── resolve, recall, expand ─────────────────────────────────────────────
+
+    def resolve(self, x: Cue) -> Scene:
+        """The scene that ``x`` names: a :class:`Scene`, Δ-code, glyph, formula, fused
+        name, several concepts (space-separated or a list) or a vector (decoded).
+
+        Stored scenes come back as stored; others are encoded without storing
+        (``code`` is ``None``).
+        """
+        return self._resolve(x)[0]
+
+    def _resolve(self, x: Cue) -> tuple[Scene, dict[str, np.ndarray]]:
+        """The scene, plus the vectors of its parts when it is not stored."""
+        if isinstance(x, Scene):
+            return x, {}
+        if isinstance(x, np.ndarray):
+            decoded = self.decode(x)
+            return self._resolve(self.formula(decoded.formula))
+        if isinstance(x, str):
+            kind = classify(x)
+            if kind == "code":
+                return self.show(x), {}
+            if kind == "glyph":
+                found = self.store.find(glyph=normalize_glyph(x))
+                if not found:
+                    raise NotFoundError(f"no scene in memory has the glyph {x.strip()}")
+                return self._scene(found[0]), {}
+            if kind == "name":
+                found = self.store.find(name=normalize_lemma(x).replace(" ", ""))
+                if found:
+                    return self._scene(found[0]), {}
+                parts = self.split(x).parts
+                x = Formula(parts[:-1], parts[-1]) if len(parts) > 1 else Formula(parts)
+            elif kind == "concepts":
+                x = Formula(tuple(normalize_lemma(w) for w in x.split()))
+        formula = self.formula(x)
+        atoms = self._atoms_for(_leaves(formula), persist=False)
+        items: dict[str, np.ndarray] = {}
+        scene = self._build(formula, atoms, store=False, items=items)
+        return scene, ({} if scene.code else items)
+
+    def show(self, code: str) -> Scene:
+        """The stored scene with Δ-code ``code``; :class:`NotFoundError` if there is none."""
+        number = parse_code(code)
+        if number is None:
+            raise InputError(f"{code!r} is not a Δ-code (like Δ41)")
+        record = self.store.get(number)
+        if record is None:
+            raise NotFoundError(
+                f"no scene {format_code(number)} in this memory "
+                f"({self.store.count()} scenes stored)"
+            )
+        return self._scene(record)
+
+    def scenes(self, offset: int = 0, limit: int | None = None) -> list[Scene]:
+        """Stored scenes in code order."""
+        return [self._scene(r) for r in self.store.scenes(offset, limit)]
+
+    def count(self) -> int:
+        """How many scenes are stored."""
+        return self.store.count()
+
+    def cue_vector(self, cue: Cue) -> np.ndarray:
+        """The query vector ``(d,)`` for a recall cue.
+
+        A scene, Δ-code, glyph, formula or vector cue is that scene's vector; a
+        fused name, space-separated concepts or a list of concepts is a bag cue
+        (:func:`~scenecodec.compress.bag_vector`) that finds the concepts in any slot.
+        """
+        if isinstance(cue, np.ndarray):
+            return self._vector(cue)
+        if isinstance(cue, str):
+            kind = classify(cue)
+            if kind == "name":
+                found = self.store.find(name=normalize_lemma(cue).replace(" ", ""))
+                if found:
+                    return self._scene(found[0]).vector
+                lemmas = list(self.split(cue).parts)
+            elif kind == "concepts":
+                lemmas = [normalize_lemma(w) for w in cue.split()]
+            else:
+                return self.resolve(cue).vector
+        elif isinstance(cue, Scene | Formula):
+            return self.resolve(cue).vector
+        else:
+            lemmas = [normalize_lemma(c) for c in cue]
+            if not lemmas:
+                raise InputError("empty cue")
+        atoms = self._atoms_for(lemmas, persist=False)
+        return bag_vector(self.slots, np.stack([atoms[w] for w in lemmas]))
+
+    def recall(self, cue: Cue, k: int = 10) -> list[Recalled]:
+        """The ``k`` stored scenes nearest to ``cue`` (see :meth:`cue_vector`), best first."""
+        if k < 1:
+            raise InputError(f"k must be 1 or more, got {k}")
+        return self._nearest(self.cue_vector(cue), k)
+
+    def _nearest(self, query: np.ndarray, k: int, exclude: str | None = None) -> list[Recalled]:
+        self._index.refresh(self.store)
+        ids, sims = self._index.search(query[None, :], k + (exclude is not None))
+        records = {r.id: r for r in self.store.iter_records(ids[0].tolist())}
+        out = [
+            Recalled(self._scene(records[i]), float(s))
+            for i, s in zip(ids[0].tolist(), sims[0].tolist(), strict=True)
+            if i in records
+        ]
+        return [r for r in out if r.scene.code != exclude][:k]
+
+    def expand(self, x: Cue, *, neighbours: int = 5) -> Expansion:
+        """Resolve ``x`` to a scene, decode its vector, and find its nearest stored scenes."""
+        scene, parts = self._resolve(x)
+        items = self._item_memory()
+        fresh = {label: v for label, v in parts.items() if label not in items}
+        if fresh:
+            items = items.extended(list(fresh), np.stack(list(fresh.values())))
+        decoded = self._decode(scene.vector[None, :], items)[0]
+        near = self._nearest(scene.vector, neighbours, exclude=scene.code)
+        return Expansion(scene=scene, decoded=decoded, neighbours=tuple(near))
+
+    # ── names ───────────────────────────────────────────────────────────────
+
+    def split(self, name: str) -> SplitResult:
+        """Split a fused name into words; concepts stored in memory count as known words."""
+        if self._splitter is None:
+            self._splitter = Splitter()
+        ids, lemmas, _ = self.store.atoms_since(self._split_seen)
+        if ids:
+            self._splitter.add(lemmas)
+            self._split_seen = ids[-1]
+        return self._splitter.split(name)
+
+
+def _part(text: str) -> str | Formula:
+    """One concept, or a sub-formula when the text has formula syntax."""
+    if not isinstance(text, str):
+        raise InputError(f"a concept must be text, got {type(text).__name__}")
+    if classify(text) == "formula":
+        inner = parse_formula(text)
+        return inner.parts[0] if len(inner.parts) == 1 and inner.anchor is None else inner
+    return normalize_lemma(text)
+
+
+def _leaves(formula: Formula) -> list[str]:
+    out: list[str] = []
+    for p in formula.all_parts():
+        out.extend([p] if isinstance(p, str) else _leaves(p))
+    return out
+
+
+def _label(part: str | Formula, sub: Scene | None) -> str:
+    if isinstance(part, str):
+        return part
+    return sub.code if sub is not None and sub.code else f"({part.render()})"
+
+
+def _validate(formula: Formula, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise InputError(f"sub-formulas nest at most {MAX_DEPTH} deep")
+    if len(formula.parts) > MAX_CONCEPTS:
+        raise InputError(f"a scene holds at most {MAX_CONCEPTS} concepts; got {len(formula.parts)}")
+    seen: set[str] = set()
+    for p in formula.all_parts():
+        key = p if isinstance(p, str) else p.render()
+        if key in seen:
+            raise InputError(f"{key!r} appears twice in one scene")
+        seen.add(key)
+        if isinstance(p, Formula):
+            _validate(p, depth + 1)

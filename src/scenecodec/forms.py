@@ -1,0 +1,236 @@
+"""The four human forms of a scene: fused name, Δ-code, glyph and formula.
+
+* **formula**: ``part (+ part)* (→ anchor)?``; ``->`` is read as ``→``; a part is a
+  concept or a parenthesised sub-formula; whitespace around symbols does not
+  matter. Parsed into a :class:`Formula` tree and rendered back canonically.
+* **name**: the lemmas of the formula fused in order, anchor last
+  (``жар + страх + тишина → вход`` → ``жарстрахтишинавход``).
+* **code**: ``Δ<n>``, the scene's number in its memory (``∆`` and ``Δ`` both read).
+* **glyph**: a locality-sensitive hash of the vector: one symbol of the
+  Alchemical Symbols block (U+1F700–U+1F773) chosen as the best of 116 seeded
+  random directions, then one of 12 geometric signs chosen the same way.
+  Scenes whose vectors are close tend to pick the same directions, so similar
+  scenes share glyph symbols.
+
+>>> f = parse_formula("жар+страх + тишина -> вход")
+>>> f.render(), f.name()
+('жар + страх + тишина → вход', 'жарстрахтишинавход')
+>>> format_code(41), parse_code("Δ41")
+('Δ41', 41)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal, Union
+
+import numpy as np
+
+from scenecodec import hv
+from scenecodec.errors import InputError
+
+__all__ = [
+    "ALCHEMICAL",
+    "GEOMETRIC",
+    "MAX_LEMMA_CHARS",
+    "Formula",
+    "Part",
+    "classify",
+    "format_code",
+    "glyphs",
+    "normalize_lemma",
+    "parse_code",
+    "parse_formula",
+]
+
+ALCHEMICAL: tuple[str, ...] = tuple(chr(c) for c in range(0x1F700, 0x1F774))
+GEOMETRIC: tuple[str, ...] = tuple("⟁△▽◇○◎⬡⟡⊙⌬⧖⟐")
+_GLYPH_CHARS = frozenset(ALCHEMICAL + GEOMETRIC)
+_VARIATION_SELECTORS = "\ufe0e\ufe0f"
+MAX_LEMMA_CHARS = 64
+_SYNTAX = re.compile(r"\s*(->|→|\+|\(|\))\s*")
+_CODE = re.compile(r"^[Δ∆]\s*(\d+)$")
+
+Part = Union[str, "Formula"]
+Kind = Literal["code", "glyph", "formula", "concepts", "name"]
+
+
+def normalize_lemma(text: str) -> str:
+    """Canonical form of one concept: NFC, lower case, single spaces; or :class:`InputError`.
+
+    >>> normalize_lemma("  Тишина ")
+    'тишина'
+    """
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text):
+        raise InputError(f"concept {text!r} contains control or undecodable characters")
+    lemma = " ".join(unicodedata.normalize("NFC", text).lower().split())
+    if not lemma:
+        raise InputError("empty concept")
+    if len(lemma) > MAX_LEMMA_CHARS:
+        raise InputError(f"concept {lemma[:20]!r}… is longer than {MAX_LEMMA_CHARS} characters")
+    if not any(ch.isalpha() for ch in lemma):
+        raise InputError(f"concept {lemma!r} has no letters")
+    if _SYNTAX.search(lemma) or any(ch in _GLYPH_CHARS for ch in lemma):
+        raise InputError(f"concept {lemma!r} contains formula or glyph symbols")
+    return lemma
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: ordered ``parts`` (concepts or sub-formulas) and an optional ``anchor``.
+
+    >>> Formula(("жар", "страх"), "вход").render()
+    'жар + страх → вход'
+    """
+
+    parts: tuple[Part, ...]
+    anchor: Part | None = None
+
+    def render(self) -> str:
+        """The canonical text: ``a + b + (c + d) → e``."""
+        text = " + ".join(_render_part(p) for p in self.parts)
+        return text if self.anchor is None else f"{text} → {_render_part(self.anchor)}"
+
+    def name(self) -> str:
+        """The fused name: every lemma in order, anchor last, spaces removed."""
+        return "".join(_leaf_name(p) for p in self.all_parts())
+
+    def all_parts(self) -> tuple[Part, ...]:
+        """The parts followed by the anchor, if any."""
+        return self.parts if self.anchor is None else (*self.parts, self.anchor)
+
+
+def _render_part(part: Part) -> str:
+    return part if isinstance(part, str) else f"({part.render()})"
+
+
+def _leaf_name(part: Part) -> str:
+    return part.replace(" ", "") if isinstance(part, str) else part.name()
+
+
+class _Parser:
+    """Recursive descent over the tokens of a formula."""
+
+    def __init__(self, text: str):
+        self.text = text
+        pieces = [p for p in _SYNTAX.split(text) if p is not None]
+        self.tokens = [("→" if p == "->" else p) for p in (s.strip() for s in pieces) if p]
+        self.pos = 0
+
+    def fail(self, expected: str) -> InputError:
+        found = repr(self.tokens[self.pos]) if self.pos < len(self.tokens) else "the end"
+        return InputError(
+            f"malformed formula {self.text.strip()!r}: expected {expected}, found {found}"
+        )
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def formula(self) -> Formula:
+        parts = [self.part()]
+        while self.peek() == "+":
+            self.pos += 1
+            parts.append(self.part())
+        anchor = None
+        if self.peek() == "→":
+            self.pos += 1
+            anchor = self.part()
+        return Formula(tuple(parts), anchor)
+
+    def part(self) -> Part:
+        token = self.peek()
+        if token == "(":
+            self.pos += 1
+            inner = self.formula()
+            if self.peek() != ")":
+                raise self.fail("')'")
+            self.pos += 1
+            return inner
+        if token is None or token in "+→)":
+            raise self.fail("a concept")
+        self.pos += 1
+        return normalize_lemma(token)
+
+
+def parse_formula(text: str) -> Formula:
+    """Parse a formula (see module doc) or raise :class:`InputError` naming what went wrong.
+
+    >>> parse_formula("(жар + страх → шаг) + тишина → вход").render()
+    '(жар + страх → шаг) + тишина → вход'
+    >>> parse_formula("жар + + →")
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: malformed formula 'жар + + →': expected a concept, found '+'
+    """
+    parser = _Parser(text)
+    if not parser.tokens:
+        raise InputError("empty formula")
+    formula = parser.formula()
+    if parser.peek() is not None:
+        raise parser.fail("'+', '→' or the end")
+    return formula
+
+
+def format_code(number: int) -> str:
+    """``41`` → ``'Δ41'``."""
+    return f"Δ{number}"
+
+
+def parse_code(text: str) -> int | None:
+    """``'Δ41'`` (or ``'∆41'``) → ``41``; ``None`` when the text is not a code."""
+    m = _CODE.match(text.strip())
+    return int(m.group(1)) if m else None
+
+
+def _strip_glyph(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch not in _VARIATION_SELECTORS)
+
+
+def classify(text: str) -> Kind:
+    """Which form a piece of user text is: code, glyph, formula, concepts or name.
+
+    >>> [classify(t) for t in ("Δ1", "🜂⟁", "жар + страх", "жар страх", "тишинажарвход")]
+    ['code', 'glyph', 'formula', 'concepts', 'name']
+    """
+    stripped = text.strip()
+    if parse_code(stripped) is not None:
+        return "code"
+    bare = _strip_glyph(stripped)
+    if bare and all(ch in _GLYPH_CHARS for ch in bare):
+        return "glyph"
+    if _SYNTAX.search(stripped):
+        return "formula"
+    return "concepts" if len(stripped.split()) > 1 else "name"
+
+
+def normalize_glyph(text: str) -> str:
+    """A glyph without spaces and emoji variation selectors."""
+    return _strip_glyph(text)
+
+
+@cache
+def _directions(dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    alch = np.stack(
+        [hv.random_bipolar(f"{seed}/glyph/alchemical/{i}", dim) for i in range(len(ALCHEMICAL))]
+    )
+    geo = np.stack(
+        [hv.random_bipolar(f"{seed}/glyph/geometric/{i}", dim) for i in range(len(GEOMETRIC))]
+    )
+    return alch.astype(np.float32), geo.astype(np.float32)
+
+
+def glyphs(vectors: np.ndarray, seed: int) -> list[str]:
+    """Glyphs of bipolar scene vectors ``(n, d)`` (or one ``(d,)``): two symbols each.
+
+    >>> g = glyphs(hv.random_bipolar("scene", 1024), seed=0)
+    >>> len(g), len(g[0]), g[0][0] in ALCHEMICAL, g[0][1] in GEOMETRIC
+    (1, 2, True, True)
+    """
+    v = np.atleast_2d(vectors).astype(np.float32)
+    alch, geo = _directions(v.shape[1], seed)
+    a = np.argmax(v @ alch.T, axis=1)
+    g = np.argmax(v @ geo.T, axis=1)
+    return [ALCHEMICAL[i] + GEOMETRIC[j] for i, j in zip(a.tolist(), g.tolist(), strict=True)]

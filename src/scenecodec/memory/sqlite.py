@@ -1,0 +1,335 @@
+"""The embedded store: one SQLite file, WAL journal, ``synchronous=FULL``.
+
+* Δ-codes are ``AUTOINCREMENT`` row ids: SQLite never hands out an id twice,
+  even after the last scene is deleted, so codes are never reused.
+* Every write runs in a ``BEGIN IMMEDIATE`` transaction; concurrent writers
+  wait for each other (30 s busy timeout) instead of failing, and a scene with
+  a formula already stored returns the existing code, so several processes
+  writing at once neither lose a write nor duplicate a code.
+* A writer killed mid-transaction leaves the last committed state (SQLite's
+  journal), never a half-written scene.
+* The file carries an ``application_id`` and a schema version; a corrupt file,
+  some other program's database or a memory made with other settings is
+  refused with a one-line :class:`~scenecodec.errors.StoreError`.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
+>>> store = SQLiteStore.open(path, Settings(1024, 0, 0.6, "hash"))
+>>> store.count(), store.settings.describe()
+(0, 'dim=1024, seed=0, alpha=0.6, embedder=hash')
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from scenecodec.errors import StoreError
+from scenecodec.memory.store import PartRecord, SceneRecord, Settings
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
+
+APPLICATION_ID = 0x5343454E  # "SCEN"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE concepts (
+    id INTEGER PRIMARY KEY,
+    lemma TEXT NOT NULL UNIQUE,
+    atom BLOB NOT NULL
+);
+CREATE TABLE scenes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    formula TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    glyph TEXT NOT NULL,
+    anchor TEXT,
+    vector BLOB NOT NULL,
+    is_part INTEGER NOT NULL DEFAULT 0,
+    created REAL NOT NULL
+);
+CREATE INDEX scenes_name ON scenes(name);
+CREATE INDEX scenes_glyph ON scenes(glyph);
+CREATE INDEX scenes_parts ON scenes(id) WHERE is_part = 1;
+CREATE TABLE parts (
+    scene INTEGER NOT NULL REFERENCES scenes(id),
+    position INTEGER NOT NULL,
+    lemma TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    sub INTEGER REFERENCES scenes(id),
+    PRIMARY KEY (scene, position)
+) WITHOUT ROWID;
+CREATE INDEX parts_lemma ON parts(lemma);
+"""
+
+
+class SQLiteStore:
+    """A memory in one SQLite file; open it with :meth:`open`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, settings: Settings):
+        self.path = path
+        self._db = connection
+        self.settings = settings
+
+    @classmethod
+    def open(
+        cls, path: str | Path, settings: Settings, required: frozenset[str] | None = None
+    ) -> SQLiteStore:
+        """Open the memory at ``path``, creating it with ``settings`` if it is new.
+
+        An existing memory keeps its own settings; the fields named in
+        ``required`` (all of them when ``None``) must equal ``settings``' or the
+        open fails with :class:`StoreError`.
+        """
+        path = Path(path).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open memory {path}: {e}") from None
+        try:
+            stored = cls._prepare(db, path, settings, required)
+        except sqlite3.DatabaseError as e:
+            db.close()
+            raise StoreError(f"{path} is not a scenecodec memory ({e})") from None
+        except StoreError:
+            db.close()
+            raise
+        return cls(path, db, stored)
+
+    @staticmethod
+    def _prepare(
+        db: sqlite3.Connection, path: Path, wanted: Settings, required: frozenset[str] | None
+    ) -> Settings:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables and app_id != APPLICATION_ID:
+            raise StoreError(f"{path} is not a scenecodec memory (a database of another program)")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"cannot write memory {path}: {e}") from None
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        if not tables:
+            SQLiteStore._create(db, path, wanted)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{path} has schema version {version}; this scenecodec reads "
+                f"version {SCHEMA_VERSION}"
+            )
+        values = dict(db.execute("SELECT key, value FROM settings"))
+        stored = Settings(
+            int(values["dim"]), int(values["seed"]), float(values["alpha"]), values["embedder"]
+        )
+        fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
+        clash = [f for f in fields if getattr(stored, f) != getattr(wanted, f)]
+        if clash:
+            asked = ", ".join(f"{f}={getattr(wanted, f)}" for f in clash)
+            raise StoreError(
+                f"{path} was made with {stored.describe()}; it cannot be opened with {asked}"
+            )
+        return stored
+
+    @staticmethod
+    def _create(db: sqlite3.Connection, path: Path, settings: Settings) -> None:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"cannot write memory {path}: {e}") from None
+        try:
+            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+                db.executemany(
+                    "INSERT INTO settings VALUES (?, ?)",
+                    [
+                        ("dim", str(settings.dim)),
+                        ("seed", str(settings.seed)),
+                        ("alpha", repr(settings.alpha)),
+                        ("embedder", settings.embedder),
+                    ],
+                )
+                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"cannot write memory {self.path}: {e}") from None
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write memory {self.path}: {e}") from None
+
+    def atoms(self, lemmas: Sequence[str]) -> dict[str, bytes]:
+        """Packed atoms of the stored ones among ``lemmas``."""
+        out: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(lemmas))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self._db.execute(
+                    f"SELECT lemma, atom FROM concepts WHERE lemma IN ({marks})", chunk
+                )
+            )
+        return out
+
+    def put_atoms(self, atoms: dict[str, bytes]) -> None:
+        """Insert atoms of new lemmas; call inside :meth:`transaction`."""
+        self._db.executemany(
+            "INSERT OR IGNORE INTO concepts (lemma, atom) VALUES (?, ?)", list(atoms.items())
+        )
+
+    def atoms_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
+        """Concepts with id > ``after``: ids, lemmas and packed atoms ``(n, d/8)``."""
+        rows = self._db.execute(
+            "SELECT id, lemma, atom FROM concepts WHERE id > ? ORDER BY id", (after,)
+        ).fetchall()
+        packed = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint8)
+        return (
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            packed.reshape(len(rows), self.settings.dim // 8),
+        )
+
+    def add_scene(self, record: SceneRecord, *, part_of_another: bool = False) -> int:
+        """Insert ``record`` (inside :meth:`transaction`); an existing formula keeps its id."""
+        row = self._db.execute(
+            "SELECT id FROM scenes WHERE formula = ?", (record.formula,)
+        ).fetchone()
+        if row is not None:
+            if part_of_another:
+                self._db.execute("UPDATE scenes SET is_part = 1 WHERE id = ?", (row[0],))
+            return int(row[0])
+        cursor = self._db.execute(
+            "INSERT INTO scenes (formula, name, glyph, anchor, vector, is_part, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.formula,
+                record.name,
+                record.glyph,
+                record.anchor,
+                record.vector,
+                int(part_of_another),
+                time.time(),
+            ),
+        )
+        scene_id = int(cursor.lastrowid)
+        self._db.executemany(
+            "INSERT INTO parts (scene, position, lemma, phase, sub) VALUES (?, ?, ?, ?, ?)",
+            [(scene_id, i, p.lemma, p.phase, p.sub) for i, p in enumerate(record.parts)],
+        )
+        return scene_id
+
+    def add_scenes(self, records: Sequence[SceneRecord]) -> list[int]:
+        """Insert many records (inside :meth:`transaction`); ids in order."""
+        return [self.add_scene(r) for r in records]
+
+    def _records(self, rows: list[tuple]) -> list[SceneRecord]:
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        parts: dict[int, list[PartRecord]] = {i: [] for i in ids}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for scene, lemma, phase, sub in self._db.execute(
+                f"SELECT scene, lemma, phase, sub FROM parts WHERE scene IN ({marks})"
+                " ORDER BY scene, position",
+                chunk,
+            ):
+                parts[scene].append(PartRecord(lemma, phase, sub))
+        return [
+            SceneRecord(r[0], r[1], r[2], r[3], r[4], bytes(r[5]), tuple(parts[r[0]])) for r in rows
+        ]
+
+    _COLUMNS = "id, formula, name, glyph, anchor, vector"
+
+    def get(self, scene_id: int) -> SceneRecord | None:
+        """The scene with id ``scene_id``, or ``None``."""
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM scenes WHERE id = ?", (scene_id,)
+        ).fetchall()
+        found = self._records(rows)
+        return found[0] if found else None
+
+    def find(
+        self, *, name: str | None = None, glyph: str | None = None, formula: str | None = None
+    ) -> list[SceneRecord]:
+        """Scenes whose ``name``, ``glyph`` or ``formula`` (exactly one given) matches, by id."""
+        given = {
+            k: v
+            for k, v in (("name", name), ("glyph", glyph), ("formula", formula))
+            if v is not None
+        }
+        if len(given) != 1:
+            raise ValueError("find takes exactly one of name, glyph, formula")
+        ((column, value),) = given.items()
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM scenes WHERE {column} = ? ORDER BY id", (value,)
+        ).fetchall()
+        return self._records(rows)
+
+    def scenes(self, offset: int = 0, limit: int | None = None) -> list[SceneRecord]:
+        """Scenes in id order, ``limit`` of them from ``offset``."""
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM scenes ORDER BY id LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        ).fetchall()
+        return self._records(rows)
+
+    def iter_records(self, ids: Sequence[int]) -> Iterator[SceneRecord]:
+        """Records of ``ids`` in that order; ids not stored are skipped."""
+        by_id: dict[int, SceneRecord] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM scenes WHERE id IN ({marks})", chunk
+            ).fetchall()
+            by_id.update((r.id, r) for r in self._records(rows))
+        yield from (by_id[i] for i in ids if i in by_id)
+
+    def count(self) -> int:
+        """Number of stored scenes."""
+        return int(self._db.execute("SELECT count(*) FROM scenes").fetchone()[0])
+
+    def vectors_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids ``(n,)`` and packed vectors ``(n, d/8)`` of scenes with id > ``after``."""
+        return self._vectors("SELECT id, vector FROM scenes WHERE id > ? ORDER BY id", (after,))
+
+    def part_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and packed vectors of every scene used as a part of another."""
+        return self._vectors("SELECT id, vector FROM scenes WHERE is_part = 1 ORDER BY id", ())
+
+    def _vectors(self, sql: str, args: tuple) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._db.execute(sql, args).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        packed = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
+        return ids, packed.reshape(len(rows), self.settings.dim // 8)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()

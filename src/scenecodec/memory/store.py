@@ -1,0 +1,127 @@
+"""The store protocol: what a durable memory of scenes must offer.
+
+A store keeps settings (dimension, seed, α, embedder), concepts with their
+atoms, and scenes with their forms, packed vectors and parts. Δ-codes are the
+store's scene ids: unique, never reused, stable across reopening.
+
+>>> record = SceneRecord(id=None, formula="жар → вход", name="жарвход", glyph="🜂⟁",
+...                      anchor="вход", vector=b"\\0" * 128,
+...                      parts=(PartRecord("жар", "entry"), PartRecord("вход", "anchor")))
+>>> record.concepts()
+['жар']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+__all__ = ["PartRecord", "SceneRecord", "Settings", "Store"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a memory's vectors depend on; recorded once, checked at every open."""
+
+    dim: int
+    seed: int
+    alpha: float
+    embedder: str
+
+    def describe(self) -> str:
+        """``dim=1024, seed=0, alpha=0.6, embedder=e5``."""
+        return f"dim={self.dim}, seed={self.seed}, alpha={self.alpha}, embedder={self.embedder}"
+
+
+@dataclass(frozen=True)
+class PartRecord:
+    """One part of a stored scene: a concept (or a sub-scene's formula) in a phase or as anchor.
+
+    ``sub`` is the id of the sub-scene when the part is a parenthesised sub-formula.
+    """
+
+    lemma: str
+    phase: str
+    sub: int | None = None
+
+
+@dataclass(frozen=True)
+class SceneRecord:
+    """A scene as stored: forms, packed vector (``d/8`` bytes) and parts in order, anchor last."""
+
+    id: int | None
+    formula: str
+    name: str
+    glyph: str
+    anchor: str | None
+    vector: bytes
+    parts: tuple[PartRecord, ...]
+
+    def concepts(self) -> list[str]:
+        """The lemmas of the parts that are not the anchor."""
+        return [p.lemma for p in self.parts if p.phase != "anchor"]
+
+
+class Store(Protocol):
+    """A durable memory of scenes. Writes happen inside :meth:`transaction`."""
+
+    settings: Settings
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all."""
+        ...
+
+    def atoms(self, lemmas: Sequence[str]) -> dict[str, bytes]:
+        """The stored packed atoms of those ``lemmas`` that have one."""
+        ...
+
+    def put_atoms(self, atoms: dict[str, bytes]) -> None:
+        """Store packed atoms of new lemmas (existing ones are kept as they are)."""
+        ...
+
+    def atoms_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
+        """Concepts with row id > ``after``: ids, lemmas, packed atoms ``(n, d/8)``."""
+        ...
+
+    def add_scene(self, record: SceneRecord, *, part_of_another: bool = False) -> int:
+        """Store a scene (its ``id`` is ignored) and return its id; an identical formula
+        returns the existing id. ``part_of_another`` marks a sub-scene for decoding."""
+        ...
+
+    def get(self, scene_id: int) -> SceneRecord | None:
+        """The scene with that id, if any."""
+        ...
+
+    def find(
+        self, *, name: str | None = None, glyph: str | None = None, formula: str | None = None
+    ) -> list[SceneRecord]:
+        """Scenes with that fused name, glyph or formula, by id."""
+        ...
+
+    def scenes(self, offset: int = 0, limit: int | None = None) -> list[SceneRecord]:
+        """Scenes in id order."""
+        ...
+
+    def count(self) -> int:
+        """How many scenes are stored."""
+        ...
+
+    def vectors_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scene ids ``(n,)`` int64 > ``after`` and packed vectors ``(n, d/8)`` uint8."""
+        ...
+
+    def part_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and packed vectors of every scene used as a part of another scene."""
+        ...
+
+    def iter_records(self, ids: Sequence[int]) -> Iterator[SceneRecord]:
+        """The records of ``ids`` in the given order (missing ones skipped)."""
+        ...
+
+    def close(self) -> None:
+        """Release the file."""
+        ...

@@ -1,0 +1,212 @@
+"""The public API: compress, decode, resolve every form, recall, expand, settings."""
+
+import numpy as np
+import pytest
+
+from scenecodec import Codec, InputError, NotFoundError, StoreError, hv
+
+SEED_FORMULA = "жар + страх + тишина → вход"
+
+
+def test_compress_gives_the_four_forms(hash_codec):
+    scene = hash_codec.compress(["жар", "страх", "тишина"], anchor="вход")
+    assert scene.code == "Δ1"
+    assert scene.formula == SEED_FORMULA
+    assert scene.name == "жарстрахтишинавход"
+    assert [(c.lemma, c.phase) for c in scene.concepts] == [
+        ("жар", "entry"),
+        ("страх", "peak"),
+        ("тишина", "decline"),
+    ]
+    assert scene.anchor == "вход"
+    assert len(scene.glyph) == 2
+    assert scene.vector.shape == (1024,) and scene.vector.dtype == np.int8
+    assert scene.to_dict() == {
+        "code": "Δ1",
+        "glyph": scene.glyph,
+        "formula": SEED_FORMULA,
+        "name": "жарстрахтишинавход",
+        "concepts": [
+            {"lemma": "жар", "phase": "entry"},
+            {"lemma": "страх", "phase": "peak"},
+            {"lemma": "тишина", "phase": "decline"},
+        ],
+        "anchor": "вход",
+    }
+
+
+def test_same_scene_same_vector_and_code(hash_codec, tmp_path):
+    a = hash_codec.compress(SEED_FORMULA)
+    b = hash_codec.compress(["жар", "страх", "тишина"], anchor="вход")
+    assert a.code == b.code == "Δ1" and np.array_equal(a.vector, b.vector)
+    assert hash_codec.count() == 1
+    with Codec.open(tmp_path / "other.sqlite", embedder="hash") as other:
+        c = other.compress(SEED_FORMULA)
+    assert np.array_equal(a.vector, c.vector) and a.glyph == c.glyph
+
+
+def test_codes_are_sequential_and_stable_across_reopen(memory_path):
+    with Codec.open(memory_path, embedder="hash") as codec:
+        codes = [codec.compress([w, "вход"]).code for w in ("жар", "страх", "тишина")]
+    assert codes == ["Δ1", "Δ2", "Δ3"]
+    with Codec.open(memory_path) as codec:
+        assert codec.settings.embedder == "hash"
+        assert codec.show("Δ2").formula == "страх + вход"
+        assert codec.compress(["огонь"]).code == "Δ4"
+
+
+def test_decode_recovers_everything_from_the_vector_alone(hash_codec):
+    for i in range(30):
+        hash_codec.compress([f"слово{i}", f"word{i}"])
+    scene = hash_codec.compress(["жар", "страх", "тишина", "шаг", "порог"], anchor="вход")
+    decoded = hash_codec.decode(scene.vector)
+    assert decoded.formula == "жар + страх + тишина + шаг + порог → вход" or (
+        sorted(c.lemma for c in decoded.concepts)
+        == sorted(["жар", "страх", "тишина", "шаг", "порог"])
+    )
+    assert [c.phase for c in decoded.concepts] == ["entry", "entry", "peak", "peak", "decline"]
+    assert {c.lemma for c in decoded.concepts if c.phase == "entry"} == {"жар", "страх"}
+    assert decoded.anchor.lemma == "вход"
+    assert all(c.confidence > 0.99 for c in decoded.concepts)
+    # the sign of a bundle of 8 vectors keeps 2/π·… of its parts' energy: a floor near 0.33
+    assert 0.25 < decoded.residual < 0.4
+
+
+def test_decode_accepts_packed_bits_and_float_vectors(hash_codec):
+    scene = hash_codec.compress(SEED_FORMULA)
+    assert hash_codec.decode(hv.pack(scene.vector)).formula == SEED_FORMULA
+    assert hash_codec.decode(scene.vector.astype(np.float64) * 0.5).formula == SEED_FORMULA
+
+
+def test_residual_grows_for_what_memory_cannot_explain(hash_codec):
+    scene = hash_codec.compress(SEED_FORMULA)
+    noise = hv.random_bipolar("noise", 1024)
+    assert hash_codec.decode(noise).residual > 0.9
+    mixed = np.where(np.arange(1024) % 2 == 0, scene.vector, noise)
+    assert hash_codec.decode(scene.vector).residual < hash_codec.decode(mixed).residual
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.zeros(512),
+        np.zeros((2, 1024)),
+        np.array(["a"] * 1024),
+        np.full(1024, np.nan),
+        np.zeros(64, dtype=np.uint16),
+    ],
+)
+def test_decode_refuses_bad_vectors(hash_codec, bad):
+    hash_codec.compress(SEED_FORMULA)
+    with pytest.raises(InputError):
+        hash_codec.decode(bad)
+
+
+def test_decode_on_an_empty_memory_is_a_clear_error(hash_codec):
+    with pytest.raises(InputError, match="knows no concepts"):
+        hash_codec.decode(hv.random_bipolar("x", 1024))
+
+
+def test_every_form_resolves_to_the_scene(hash_codec):
+    stored = hash_codec.compress(SEED_FORMULA)
+    for form in (
+        "Δ1",
+        SEED_FORMULA,
+        "жар+страх+тишина->вход",
+        "жарстрахтишинавход",
+        stored.glyph,
+        stored,
+    ):
+        assert hash_codec.resolve(form).code == "Δ1", form
+
+
+def test_unstored_fused_name_is_split_with_anchor_last(hash_codec):
+    scene = hash_codec.resolve("тишинажарвход")
+    assert scene.code is None
+    assert scene.formula == "тишина + жар → вход"
+    assert hash_codec.count() == 0
+
+
+def test_unknown_code_and_glyph(hash_codec):
+    with pytest.raises(NotFoundError, match="no scene Δ99"):
+        hash_codec.resolve("Δ99")
+    with pytest.raises(NotFoundError, match="glyph"):
+        hash_codec.resolve("🜀⟁")
+
+
+@pytest.mark.parametrize(
+    ("concepts", "anchor", "message"),
+    [
+        ([], None, "at least one concept"),
+        ([f"w{i}" for i in range(10_000)], None, "at most 32 concepts"),
+        (["жар", "жар"], None, "appears twice"),
+        (["жар"], "жар", "appears twice"),
+        ("жар + + →", None, "malformed formula"),
+        ("жар → вход", "выход", "anchor is given twice"),
+        (["жар\x00"], None, "control"),
+        (["ok", 5], None, "must be text"),
+    ],
+)
+def test_bad_input_leaves_memory_unchanged(hash_codec, concepts, anchor, message):
+    hash_codec.compress(SEED_FORMULA)
+    with pytest.raises(InputError, match=message):
+        hash_codec.compress(concepts, anchor)
+    assert hash_codec.count() == 1
+    assert [s.code for s in hash_codec.scenes()] == ["Δ1"]
+
+
+def test_nested_formula_stores_and_decodes_the_sub_scene(hash_codec):
+    scene = hash_codec.compress("(жар + страх → шаг) + тишина → вход")
+    assert scene.code == "Δ2"
+    assert hash_codec.show("Δ1").formula == "жар + страх → шаг"
+    assert scene.concepts[0].lemma == "(жар + страх → шаг)" and scene.concepts[0].code == "Δ1"
+    decoded = hash_codec.decode(scene.vector)
+    assert decoded.formula == "(жар + страх → шаг) + тишина → вход"
+    assert decoded.concepts[0].code == "Δ1"
+
+
+def test_recall_by_concepts_formula_code_glyph_vector(hash_codec):
+    seed = hash_codec.compress(SEED_FORMULA)
+    hash_codec.compress("огонь + вода → пар")
+    hash_codec.compress("страх + тишина + ночь → выход")
+    for i in range(40):
+        hash_codec.compress([f"a{i}", f"b{i}", f"c{i}"], anchor=f"d{i}")
+    assert hash_codec.recall(SEED_FORMULA, k=1)[0].scene.code == "Δ1"
+    assert hash_codec.recall("Δ1", k=1)[0].score == pytest.approx(1.0)
+    assert hash_codec.recall(seed.glyph, k=1)[0].scene.code == "Δ1"
+    assert hash_codec.recall(seed.vector, k=1)[0].scene.code == "Δ1"
+    # a bag of concepts finds them in any slot: order given does not matter
+    top = [r.scene.code for r in hash_codec.recall("тишина страх", k=2)]
+    assert set(top) == {"Δ1", "Δ3"}
+    assert hash_codec.recall(["вода", "огонь"], k=1)[0].scene.code == "Δ2"
+    results = hash_codec.recall("жар", k=5)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+
+def test_expand_shows_scene_decoding_and_neighbours(hash_codec):
+    hash_codec.compress(SEED_FORMULA)
+    hash_codec.compress("тишина + жар → выход")
+    expansion = hash_codec.expand("тишинажарвход")
+    assert expansion.scene.code is None and expansion.scene.formula == "тишина + жар → вход"
+    assert expansion.decoded.formula == "тишина + жар → вход"
+    assert expansion.neighbours[0].scene.code == "Δ2"  # shares тишина and жар in their phases
+    d = expansion.to_dict()
+    assert set(d) >= {"scene", "microscenes", "registers", "residual", "neighbours"}
+    assert d["microscenes"] == [] and d["registers"] == {}
+    # a stored scene is not its own neighbour
+    assert all(n.scene.code != "Δ1" for n in hash_codec.expand("Δ1").neighbours)
+
+
+def test_settings_mismatch_is_refused(memory_path):
+    Codec.open(memory_path, embedder="hash", dim=2048).close()
+    with pytest.raises(StoreError, match=r"dim=2048.*cannot be opened with dim=1024"):
+        Codec.open(memory_path, dim=1024)
+    with Codec.open(memory_path) as codec:
+        assert codec.settings.dim == 2048
+
+
+@pytest.mark.parametrize("bad", [{"dim": 100}, {"seed": -1}, {"alpha": 1.5}, {"embedder": "x"}])
+def test_bad_settings(memory_path, bad):
+    with pytest.raises(InputError):
+        Codec.open(memory_path, **bad)
+    assert not memory_path.exists()

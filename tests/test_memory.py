@@ -1,0 +1,128 @@
+"""The SQLite memory: durability, concurrency, refusal of bad files."""
+
+import multiprocessing as mp
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from scenecodec import Codec, StoreError
+from scenecodec.memory import default_path
+
+
+def _writer(path, worker, count):
+    with Codec.open(path, embedder="hash") as codec:
+        for i in range(count):
+            codec.compress([f"w{worker}x{i}", "общий"], anchor="вход")
+            codec.compress("жар + страх → вход")  # the same scene from every process
+
+
+def test_concurrent_writers_lose_nothing_and_never_duplicate_a_code(memory_path):
+    Codec.open(memory_path, embedder="hash").close()
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(memory_path, w, 25)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with Codec.open(memory_path) as codec:
+        scenes = codec.scenes()
+    codes = [s.code for s in scenes]
+    assert len(scenes) == 4 * 25 + 1
+    assert len(set(codes)) == len(codes)
+    assert sorted(int(c[1:]) for c in codes) == list(range(1, len(codes) + 1))
+    assert sum(s.formula == "жар + страх → вход" for s in scenes) == 1
+
+
+_KILLED_WRITER = """
+import sys
+from scenecodec import Codec
+with Codec.open(sys.argv[1], embedder="hash") as codec:
+    print("ready", flush=True)
+    i = 0
+    while True:
+        codec.compress_many([f"a{i}_{j} + b{i}_{j} → c{i}" for j in range(50)])
+        i += 1
+"""
+
+
+def test_writer_killed_with_sigkill_leaves_a_consistent_file(memory_path):
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(memory_path)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    db = sqlite3.connect(memory_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    scenes = db.execute("SELECT count(*) FROM scenes").fetchone()[0]
+    parts = db.execute("SELECT count(*) FROM parts").fetchone()[0]
+    db.close()
+    assert scenes > 0 and scenes % 50 == 0  # whole batches only
+    assert parts == 3 * scenes
+    with Codec.open(memory_path) as codec:
+        assert codec.count() == scenes
+        assert codec.compress("после + сбоя").code == f"Δ{scenes + 1}"
+
+
+def test_corrupt_file_is_refused(memory_path):
+    memory_path.write_bytes(os.urandom(8192))
+    with pytest.raises(StoreError, match="is not a scenecodec memory"):
+        Codec.open(memory_path)
+
+
+def test_foreign_database_is_refused_and_untouched(memory_path):
+    db = sqlite3.connect(memory_path)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    before = memory_path.read_bytes()
+    with pytest.raises(StoreError, match="another program"):
+        Codec.open(memory_path)
+    assert memory_path.read_bytes() == before
+
+
+def test_unwritable_path_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot open memory"):
+        Codec.open(blocker / "memory.sqlite")
+
+
+def test_failed_write_leaves_memory_as_it_was(hash_codec):
+    hash_codec.compress("жар + страх → вход")
+    with pytest.raises(Exception, match="malformed"):
+        hash_codec.compress_many(["огонь + вода", "жар + + →"])
+    assert [s.formula for s in hash_codec.scenes()] == ["жар + страх → вход"]
+
+
+def test_codes_are_never_reused_after_deletion(memory_path):
+    with Codec.open(memory_path, embedder="hash") as codec:
+        codec.compress("a + b")
+        codec.compress("c + d")
+    db = sqlite3.connect(memory_path)
+    db.execute("DELETE FROM parts WHERE scene = 2")
+    db.execute("DELETE FROM scenes WHERE id = 2")
+    db.commit()
+    db.close()
+    with Codec.open(memory_path) as codec:
+        assert codec.compress("e + f").code == "Δ3"
+
+
+def test_default_path_follows_the_environment(tmp_path):
+    assert default_path({"SCENECODEC_MEMORY": str(tmp_path / "m.sqlite")}) == tmp_path / "m.sqlite"
+    assert default_path({}).name == "memory.sqlite"
+
+
+def test_stored_bytes_per_scene(memory_path):
+    """Vectors are packed: 1024 dims take 128 bytes."""
+    with Codec.open(memory_path, embedder="hash") as codec:
+        codec.compress("жар + страх → вход")
+    db = sqlite3.connect(memory_path)
+    assert db.execute("SELECT length(vector) FROM scenes").fetchone()[0] == 128
+    assert db.execute("SELECT length(atom) FROM concepts LIMIT 1").fetchone()[0] == 128
