@@ -13,8 +13,13 @@ SEED = "жар + страх + тишина → вход"
 
 def run(memory, *args, check=True):
     env = {**os.environ, "SCENECODEC_MEMORY": str(memory)}
-    proc = subprocess.run([sys.executable, "-m", "scenecodec", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scenecodec", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -32,8 +37,17 @@ def memory(tmp_path):
 
 
 def test_compress_prints_the_scene(tmp_path):
-    out = js(tmp_path / "m.sqlite", "compress", "жар", "страх", "тишина", "--anchor", "вход",
-             "--embedder", "hash")
+    out = js(
+        tmp_path / "m.sqlite",
+        "compress",
+        "жар",
+        "страх",
+        "тишина",
+        "--anchor",
+        "вход",
+        "--embedder",
+        "hash",
+    )
     assert set(out) == {"code", "glyph", "formula", "name", "concepts", "anchor"}
     assert out["code"] == "Δ1" and out["formula"] == SEED and out["name"] == "жарстрахтишинавход"
     assert [c["phase"] for c in out["concepts"]] == ["entry", "peak", "decline"]
@@ -80,8 +94,9 @@ def test_recall_split_list_show(memory):
 
 def test_compress_file_with_progress(tmp_path):
     scenes = tmp_path / "scenes.txt"
-    scenes.write_text("# seed scenes\n" + SEED + "\n\nтишина + жар → вход\nогонь + вода\n",
-                      encoding="utf-8")
+    scenes.write_text(
+        "# seed scenes\n" + SEED + "\n\nтишина + жар → вход\nогонь + вода\n", encoding="utf-8"
+    )
     out = js(tmp_path / "m.sqlite", "compress", "--file", str(scenes), "--embedder", "hash")
     assert [s["code"] for s in out["scenes"]] == ["Δ1", "Δ2", "Δ3"]
 
@@ -112,8 +127,11 @@ def test_bad_input_one_line_exit_2_memory_unchanged(memory, args, message):
 def test_bad_vector_files(memory, tmp_path):
     np.save(tmp_path / "short.npy", np.ones(512))
     (tmp_path / "junk.npy").write_bytes(b"\x00\xff" * 100)
-    for name, message in (("short.npy", "1024 values"), ("junk.npy", "not a .npy"),
-                          ("missing.npy", "No such file")):
+    for name, message in (
+        ("short.npy", "1024 values"),
+        ("junk.npy", "not a .npy"),
+        ("missing.npy", "No such file"),
+    ):
         proc = run(memory, "decode", "--vector", str(tmp_path / name), check=False)
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
         assert proc.stderr.count("\n") == 1
@@ -139,7 +157,8 @@ def test_memory_option_wins_over_environment(memory, tmp_path):
 
 
 def test_help_teaches():
-    proc = subprocess.run([sys.executable, "-m", "scenecodec", "compress", "--help"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scenecodec", "compress", "--help"], capture_output=True, text=True
+    )
     assert proc.returncode == 0
     assert "scenecodec compress жар страх тишина --anchor вход" in proc.stdout

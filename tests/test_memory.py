@@ -52,8 +52,9 @@ with Codec.open(sys.argv[1], embedder="hash") as codec:
 
 
 def test_writer_killed_with_sigkill_leaves_a_consistent_file(memory_path):
-    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(memory_path)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(memory_path)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(1.5)
     os.kill(proc.pid, signal.SIGKILL)

@@ -78,10 +78,17 @@ class Atoms:
 
     def make(self, lemmas: Sequence[str]) -> np.ndarray:
         """Atoms of ``lemmas``: ``(n, d)`` int8 of ±1."""
+        if not lemmas or self.alpha == 0.0:
+            return self.combine(lemmas, None)
+        return self.combine(lemmas, self.embedder.embed(list(lemmas)))
+
+    def combine(self, lemmas: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+        """Atoms of ``lemmas`` whose centred unit ``embeddings`` ``(n, e)`` are already known
+        (``None`` when α = 0): ``(n, d)`` int8."""
         if not lemmas:
             return np.zeros((0, self.dim), dtype=np.int8)
         identity = np.stack([self.identity(lemma) for lemma in lemmas]).astype(np.float64)
         mix = math.sqrt(1.0 - self.alpha**2) * identity
         if self.alpha > 0.0:
-            mix += self.alpha * self.grounded(self.embedder.embed(list(lemmas)))
+            mix += self.alpha * self.grounded(embeddings)
         return np.where(mix >= 0.0, 1, -1).astype(np.int8)

@@ -26,7 +26,6 @@ decoding at 15 concepts and more (docs/benchmarks.md).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,7 +34,7 @@ import numpy as np
 
 from scenecodec import hv
 
-__all__ = ["Group", "ItemMemory", "explain_away", "posterior"]
+__all__ = ["Group", "ItemMemory", "explain_away", "posteriors"]
 
 
 class ItemMemory:
@@ -149,7 +148,10 @@ class ItemMemory:
 class Group:
     """Components bound with one ``role``: ``members`` chosen from the ``shortlist`` (codebook ids).
 
-    The first ``pinned`` members are known and never replaced.
+    The first ``pinned`` members are known and never replaced; they also carry
+    ``extra`` ``(d,)`` (their other bound appearances, e.g. the shape code),
+    which their own reading takes into account. ``first_pass`` holds the
+    shortlist's cosines with the unbound role.
 
     After :func:`explain_away`, ``scores[j]`` holds member ``j``'s score over the
     shortlist and ``informative[j]`` the number of dimensions it was read on.
@@ -159,6 +161,8 @@ class Group:
     shortlist: np.ndarray
     members: list[int]
     pinned: int = 0
+    extra: np.ndarray | None = None
+    first_pass: np.ndarray | None = None
     scores: list[np.ndarray] | None = None
     informative: list[int] | None = None
     _position: dict[int, int] | None = field(default=None, repr=False)
@@ -177,6 +181,7 @@ def explain_away(
     fixed: np.ndarray,
     rounds: int = 8,
     weak: float = 0.8,
+    searches: int = 8,
 ) -> None:
     """Refine the members of ``groups`` in place so that their bundle explains ``target``.
 
@@ -186,7 +191,8 @@ def explain_away(
     running sum is updated at once (Gauss–Seidel), so one wrong reading cannot
     spoil the others' masks for a whole round. A slot whose best score stays
     under ``weak`` after a round searches the whole memory on its mask, for an
-    item the first shortlist missed. Members of a group stay distinct; at most
+    item the first shortlist missed (at most ``searches`` such scans, which cost
+    a pass over the memory each). Members of a group stay distinct; at most
     ``rounds`` rounds run.
     """
     total = fixed.astype(np.int32).copy()
@@ -197,18 +203,20 @@ def explain_away(
         for g in groups:
             changed |= _reread(target, memory, g, total)
         if not changed:
-            searched = False
+            found = 0
             for g in groups:
-                searched |= _widen(target, memory, g, total, weak)
-            if not searched:
+                done, grew = _widen(target, memory, g, total, weak, searches)
+                searches -= done
+                found += grew
+            if not found:
                 break
 
 
 def _reread(target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray) -> bool:
     """Re-read every slot of ``g`` on its mask; update ``total`` as members change."""
     candidates = memory.take(g.shortlist)  # (L, d)
-    agree = (candidates * (target * g.role)).astype(np.float32)
-    scores, sizes = _masked_scores(agree, candidates, g, total)
+    weights = _weights(g)
+    scores, sizes = _masked_scores(target, candidates, g, weights, total)
     current = g.rows()
     order = np.argsort(scores[current, np.arange(len(current))], kind="stable")
     changed = False
@@ -221,7 +229,7 @@ def _reread(target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray)
         if best != current[j]:
             total += g.role * (candidates[best].astype(np.int32) - candidates[current[j]])
             g.members[j], current[j] = int(g.shortlist[best]), best
-            scores, sizes = _masked_scores(agree, candidates, g, total)
+            scores, sizes = _masked_scores(target, candidates, g, weights, total)
             changed = True
     g.scores = [scores[:, j] for j in range(len(g.members))]
     g.informative = [int(n) for n in sizes]
@@ -229,48 +237,78 @@ def _reread(target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray)
 
 
 def _widen(
-    target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray, weak: float
-) -> bool:
-    """Add to ``g``'s shortlist the best items of the whole memory for its weak slots."""
-    found = []
+    target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray, weak: float, budget: int
+) -> tuple[int, int]:
+    """Add to ``g``'s shortlist the best items of the whole memory for its weak slots, with
+    at most ``budget`` scans; returns (scans done, items added)."""
+    found: list[int] = []
+    listed = set(g.shortlist.tolist())
+    scans = 0
     for j, (m, scores) in enumerate(zip(g.members, g.scores, strict=True)):
+        if scans == budget:
+            break
         if j < g.pinned or scores[g.rows()[j]] >= weak:
             continue
         mask = total == g.role * memory.take([m])[0]
-        ids = memory.masked_search(target * g.role, mask, 8)
-        found.extend(i for i in ids.tolist() if i not in set(g.shortlist.tolist()) | set(found))
+        scans += 1
+        for i in memory.masked_search(target * g.role, mask, 8).tolist():
+            if i not in listed:
+                listed.add(i)
+                found.append(i)
     if found:
         g.shortlist = np.concatenate([g.shortlist, np.array(found, dtype=np.int64)])
-    return bool(found)
+    return scans, len(found)
+
+
+def _weights(g: Group) -> np.ndarray:
+    """Each member's multiplier ``(m, d)``: the role, plus ``extra`` for pinned members."""
+    weights = np.repeat(g.role[None, :].astype(np.int16), len(g.members), axis=0)
+    if g.pinned and g.extra is not None:
+        weights[: g.pinned] += g.extra
+    return weights
 
 
 def _masked_scores(
-    agree: np.ndarray, candidates: np.ndarray, g: Group, total: np.ndarray
+    target: np.ndarray, candidates: np.ndarray, g: Group, weights: np.ndarray, total: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    own = candidates[g.rows()] * g.role  # (m, d)
-    masks = (total[None, :] == own).astype(np.float32)  # the others sum to zero there
-    sizes = masks.sum(axis=1)
-    return (agree @ masks.T) / np.maximum(sizes, 1.0), sizes
+    """Scores ``(L, m)`` of every candidate for every slot, read where the slot decides the sign.
 
-
-def posterior(
-    scores: np.ndarray, best: int, informative: int, excluded: Sequence[int] = (), unseen: int = 0
-) -> float:
-    """Probability that shortlist row ``best`` is the true item, from its scores.
-
-    Under a Gaussian reading of the scores (noise ``1/√n`` on ``n`` informative
-    dimensions, signal ``μ`` = the best score) the log-odds between two candidates
-    is ``μ·n·(s_a − s_b)``. ``unseen`` codebook entries outside the shortlist are
-    counted as if they scored like the weakest listed one.
-
-    >>> round(posterior(np.array([0.9, 0.1, 0.0]), 0, 1024), 6)
-    1.0
+    Member ``j`` contributes ``item ⊙ w_j``; where the others sum to less than
+    ``|w_j|`` in size, the sign of the bundle is ``sign(w_j) ⊙ item``.
     """
-    keep = np.ones(len(scores), dtype=bool)
-    keep[[e for e in excluded if e != best]] = False
-    s = scores[keep]
-    top = float(scores[best])
-    beta = max(top, 1e-3) * informative
-    logits = beta * (s - top)
-    mass = float(np.exp(logits).sum()) + unseen * math.exp(beta * (float(s.min()) - top))
-    return 1.0 / mass
+    own = candidates[g.rows()] * weights  # (m, d)
+    masks = np.abs(total[None, :] - own) < np.abs(weights)
+    reads = (target[None, :] * np.sign(weights) * masks).astype(np.float32)  # (m, d)
+    sizes = masks.sum(axis=1).astype(np.float32)
+    return (candidates.astype(np.float32) @ reads.T) / np.maximum(sizes, 1.0), sizes
+
+
+def posteriors(
+    scores: np.ndarray,
+    rows: Sequence[int],
+    informative: np.ndarray | Sequence[float],
+    unseen: int = 0,
+) -> np.ndarray:
+    """Probability that each slot's item is the true one, from scores over a shortlist.
+
+    ``scores``: ``(m, L)`` (one row per slot) or ``(L,)`` shared by all slots; ``rows``:
+    the shortlist row of each slot's item; ``informative``: the number of
+    dimensions each slot was read on. Under a Gaussian reading (noise ``1/√n`` on
+    ``n`` dimensions, signal ``μ`` = the item's score) the log-odds between two
+    candidates is ``μ·n·(s_a − s_b)``; the items of the other slots are not
+    candidates, and ``unseen`` entries outside the shortlist count as if they
+    scored like the weakest listed one. Returns ``(m,)``.
+
+    >>> posteriors(np.array([0.9, 0.1, 0.0]), [0], [1024]).round(6).tolist()
+    [1.0]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    s = np.broadcast_to(np.asarray(scores, dtype=np.float64), (len(rows), np.shape(scores)[-1]))
+    top = s[np.arange(len(rows)), rows]
+    beta = np.maximum(top, 1e-3) * np.asarray(informative, dtype=np.float64)
+    odds = np.exp(beta[:, None] * (s - top[:, None]))  # -inf scores (padding) give 0
+    odds[:, rows] = 0.0
+    odds[np.arange(len(rows)), rows] = 1.0
+    finite = np.where(np.isfinite(s), s, np.inf).min(axis=1)
+    tail = unseen * np.exp(np.minimum(beta * (finite - top), 0.0))
+    return 1.0 / (odds.sum(axis=1) + tail)

@@ -140,24 +140,32 @@ class Codec:
         ``(stage, done, total)`` while atoms are made and scenes are stored.
         """
         formulas = [self.formula(item) for item in items]
+        flat = [f for f in formulas if all(isinstance(p, str) for p in f.all_parts())]
+        scenes: dict[str, Scene] = {}
         with self.store.transaction():
             lemmas = list(dict.fromkeys(w for f in formulas for w in _leaves(f)))
             atoms = self._atoms_for(lemmas, persist=True, progress=progress)
-            flat = [
-                i for i, f in enumerate(formulas) if all(isinstance(p, str) for p in f.all_parts())
-            ]
-            vectors = self._encode_flat([formulas[i] for i in flat], atoms)
-            scenes: list[Scene | None] = [None] * len(formulas)
-            for n, i in enumerate(flat):
-                scenes[i] = self._store(formulas[i], vectors[n], atoms, {}, part=False)
-                if progress and n % 1000 == 0:
-                    progress("storing", n, len(formulas))
-            for i, f in enumerate(formulas):
-                if scenes[i] is None:
-                    scenes[i] = self._build(f, atoms, store=True)
+            step = 10_000
+            for start in range(0, len(flat), step):
+                chunk = flat[start : start + step]
+                vectors = hv.unpack(self._encode_flat(chunk, atoms), self.settings.dim)
+                marks = glyphs(vectors, self.settings.seed)
+                records = [
+                    self._record(f, v, {}, g) for f, v, g in zip(chunk, vectors, marks, strict=True)
+                ]
+                ids = self.store.add_scenes(records)
+                scenes.update(
+                    (r.formula, self._scene(r, vector=v, scene_id=i))
+                    for r, v, i in zip(records, vectors, ids, strict=True)
+                )
+                if progress:
+                    progress("storing", start + len(chunk), len(formulas))
+            for f in formulas:
+                if f.render() not in scenes:
+                    scenes[f.render()] = self._build(f, atoms, store=True)
             if progress:
                 progress("storing", len(formulas), len(formulas))
-        return [s for s in scenes if s is not None]
+        return [scenes[f.render()] for f in formulas]
 
     def formula(
         self, concepts: str | Sequence[str] | Formula, anchor: str | None = None
@@ -205,9 +213,7 @@ class Codec:
         return out
 
     def _encode_flat(self, formulas: list[Formula], atoms: dict[str, np.ndarray]) -> np.ndarray:
-        """Vectors ``(n, d)`` of formulas whose parts are all concepts, in one batch."""
-        if not formulas:
-            return np.zeros((0, self.settings.dim), dtype=np.int8)
+        """Packed vectors ``(n, d/8)`` of formulas whose parts are all concepts, in one batch."""
         lemmas = list(atoms)
         row = {w: i for i, w in enumerate(lemmas)}
         codebook = np.stack([atoms[w] for w in lemmas])
@@ -248,44 +254,34 @@ class Codec:
             for i, p in enumerate(formula.all_parts()):
                 sub = subs.get(i)
                 items[_label(p, sub)] = vectors[i]
+        record = self._record(formula, vector, subs)
         if not store:
-            found = self.store.find(formula=formula.render())
-            if found:
-                return self._scene(found[0])
-        return self._store(formula, vector, atoms, subs, part=part, write=store)
+            found = self.store.find(formula=record.formula)
+            return self._scene(found[0]) if found else self._scene(record, vector=vector)
+        scene_id = self.store.add_scenes([record], parts_of_another=part)[0]
+        return self._scene(record, vector=vector, scene_id=scene_id)
 
-    def _store(
-        self,
-        formula: Formula,
-        vector: np.ndarray,
-        atoms: dict[str, np.ndarray],
-        subs: dict[int, Scene],
-        *,
-        part: bool,
-        write: bool = True,
-    ) -> Scene:
+    def _record(
+        self, formula: Formula, vector: np.ndarray, subs: dict[int, Scene], glyph: str | None = None
+    ) -> SceneRecord:
+        """The storable record of an encoded formula; ``subs`` are its sub-scenes by position."""
         phases = [PHASES[p] for p in phases_for(len(formula.parts))]
         if formula.anchor is not None:
             phases.append(ANCHOR)
-        texts = [
-            p if isinstance(p, str) else f"({subs[i].formula})"
-            for i, p in enumerate(formula.all_parts())
-        ]
         parts = tuple(
-            PartRecord(t, ph, parse_code(subs[i].code) if i in subs and subs[i].code else None)
-            for i, (t, ph) in enumerate(zip(texts, phases, strict=True))
+            PartRecord(p, phase)
+            if isinstance(p, str)
+            else PartRecord(f"({subs[i].formula})", phase, _number(subs[i].code))
+            for i, (p, phase) in enumerate(zip(formula.all_parts(), phases, strict=True))
         )
-        record = SceneRecord(
+        return SceneRecord(
             id=None,
             formula=formula.render(),
             name=formula.name(),
-            glyph=glyphs(vector, self.settings.seed)[0],
-            anchor=texts[-1] if formula.anchor is not None else None,
+            glyph=glyph or glyphs(vector, self.settings.seed)[0],
             vector=hv.pack(vector).tobytes(),
             parts=parts,
         )
-        scene_id = self.store.add_scene(record, part_of_another=part) if write else None
-        return self._scene(record, vector=vector, scene_id=scene_id)
 
     def _scene(
         self, record: SceneRecord, *, vector: np.ndarray | None = None, scene_id: int | None = None
@@ -528,6 +524,10 @@ def _leaves(formula: Formula) -> list[str]:
     for p in formula.all_parts():
         out.extend([p] if isinstance(p, str) else _leaves(p))
     return out
+
+
+def _number(code: str | None) -> int | None:
+    return None if code is None else parse_code(code)
 
 
 def _label(part: str | Formula, sub: Scene | None) -> str:

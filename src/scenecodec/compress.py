@@ -20,21 +20,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from scenecodec import hv
 from scenecodec.slots import MAX_CONCEPTS, Slots, phases_for
 
 __all__ = ["bag_vector", "compress_batch", "compress_one"]
 
-_CHUNK = 4096
+_CHUNK = 8192
 
 
 def compress_batch(
     slots: Slots, codebook: np.ndarray, parts: np.ndarray, anchors: np.ndarray
 ) -> np.ndarray:
-    """Scene vectors for many scenes at once.
+    """Packed scene vectors for many scenes at once.
 
     ``codebook``: ``(N, d)`` int8 bipolar; ``parts``: ``(B, K)`` int indices into it, each
     row filled from the left and padded with ``-1``; ``anchors``: ``(B,)`` index or
-    ``-1`` for no anchor. Returns ``(B, d)`` int8.
+    ``-1`` for no anchor. Returns ``(B, d/8)`` uint8, packed as :func:`hv.pack` does.
+
+    Works on packed bits: binding is XOR, and the weighted majority is counted
+    with a bit-sliced adder (one bit plane per binary digit of the count), so
+    each component costs a dozen word operations per 64 dimensions.
     """
     parts = np.asarray(parts, dtype=np.int64)
     anchors = np.asarray(anchors, dtype=np.int64)
@@ -43,22 +48,58 @@ def compress_batch(
         raise ValueError(f"every scene needs 1…{MAX_CONCEPTS} parts")
     if (parts[np.arange(parts.shape[1]) >= counts[:, None]] >= 0).any():
         raise ValueError("parts must be filled from the left and padded with -1")
-    out = np.empty((len(parts), slots.dim), dtype=np.int8)
+    bits = _words(codebook)
+    out = np.empty((len(parts), bits.shape[1]), dtype=np.uint64)
     shapes = counts * 2 + (anchors >= 0)
     for shape in np.unique(shapes):
         k, has_anchor = int(shape) // 2, bool(shape % 2)
         rows = np.flatnonzero(shapes == shape)
-        structure = np.sum(slots.structure(k, has_anchor), axis=0, dtype=np.int16)
-        phases = phases_for(k)
+        terms = [(_words(v), w) for v, w in slots.structure_terms(k, has_anchor)]
+        roles = [_words(slots.phase_roles[p]) for p in phases_for(k)]
+        if has_anchor:
+            roles.append(_words(slots.anchor_role))
+        total = k + int(has_anchor) + sum(w for _, w in terms)
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
-            acc = codebook[parts[chunk, 0]] * structure
-            for i, phase in enumerate(phases):
-                acc += codebook[parts[chunk, i]] * slots.phase_roles[phase]
-            if has_anchor:
-                acc += codebook[anchors[chunk]] * slots.anchor_role
-            out[chunk] = np.where(acc > 0, 1, -1)
-    return out
+            members = (
+                parts[chunk, :k] if not has_anchor else np.c_[parts[chunk, :k], anchors[chunk]]
+            )
+            planes = [
+                np.zeros((len(chunk), bits.shape[1]), np.uint64) for _ in range(total.bit_length())
+            ]
+            first = bits[members[:, 0]]
+            for term, weight in terms:
+                _add(planes, first ^ term, weight.bit_length() - 1)
+            for i, role in enumerate(roles):
+                _add(planes, bits[members[:, i]] ^ role, 0)
+            out[chunk] = _at_least(planes, (total + 1) // 2)
+    return out.view(np.uint8)
+
+
+def _words(v: np.ndarray) -> np.ndarray:
+    """Bipolar ``(..., d)`` → packed ``(..., d/64)`` uint64 (bit 1 for -1)."""
+    return np.ascontiguousarray(hv.pack(v)).view(np.uint64)
+
+
+def _add(planes: list[np.ndarray], x: np.ndarray, shift: int) -> None:
+    """Add the bits ``x`` times ``2**shift`` to the bit-sliced counters ``planes``."""
+    for i in range(shift, len(planes)):
+        carry = planes[i] & x
+        planes[i] ^= x
+        x = carry
+
+
+def _at_least(planes: list[np.ndarray], threshold: int) -> np.ndarray:
+    """Bits where the bit-sliced count is ≥ ``threshold`` (compared from the top bit)."""
+    greater = np.zeros_like(planes[0])
+    equal = ~np.zeros_like(planes[0])
+    for i in reversed(range(len(planes))):
+        if threshold >> i & 1:
+            equal &= planes[i]
+        else:
+            greater |= equal & planes[i]
+            equal &= ~planes[i]
+    return greater | equal
 
 
 def compress_one(slots: Slots, parts: np.ndarray, anchor: np.ndarray | None) -> np.ndarray:
@@ -66,7 +107,8 @@ def compress_one(slots: Slots, parts: np.ndarray, anchor: np.ndarray | None) -> 
     k = len(parts)
     codebook = parts if anchor is None else np.vstack([parts, anchor[None, :]])
     index = np.arange(k)[None, :]
-    return compress_batch(slots, codebook, index, np.array([-1 if anchor is None else k]))[0]
+    packed = compress_batch(slots, codebook, index, np.array([-1 if anchor is None else k]))
+    return hv.unpack(packed[0], slots.dim)
 
 
 def bag_vector(slots: Slots, parts: np.ndarray) -> np.ndarray:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenecodec.cleanup import Group, ItemMemory, explain_away, posterior
+from scenecodec.cleanup import Group, ItemMemory, explain_away, posteriors
 from scenecodec.slots import MAX_CONCEPTS, PHASES, Slots, phase_sizes
 
 __all__ = ["ANCHOR", "SlotReading", "VectorReading", "decode_batch"]
@@ -48,7 +48,9 @@ ANCHOR = "anchor"
 
 @dataclass(frozen=True)
 class SlotReading:
-    """One decoded component: codebook ``item``, its ``role`` (a phase or ``anchor``), scores."""
+    """One decoded component: codebook ``item``, its ``role`` (a phase or ``anchor``),
+    ``confidence`` (posterior probability) and ``similarity`` (cosine of the
+    unbound slot with the item)."""
 
     item: int
     role: str
@@ -58,13 +60,18 @@ class SlotReading:
 
 @dataclass(frozen=True)
 class VectorReading:
-    """What a vector decodes to: shape ``(k, has_anchor)``, slots in rhythm order, residual."""
+    """What a vector decodes to: shape ``(k, has_anchor)``, slots in rhythm order, residual.
+
+    ``settled`` is true when every slot was read unambiguously, at once or after
+    explaining away.
+    """
 
     k: int
     has_anchor: bool
     shape_confidence: float
     slots: tuple[SlotReading, ...]
     residual: float
+    settled: bool
 
 
 def decode_batch(
@@ -73,94 +80,253 @@ def decode_batch(
     vectors: np.ndarray,
     *,
     shortlist: int = 32,
-    firsts: int = 16,
-    rounds: int = 8,
+    firsts: int = 128,
+    tries: int = 32,
     sure: float = 0.999,
-    settled: float = 0.8,
 ) -> list[VectorReading]:
     """Decode bipolar scene vectors ``(B, d)`` against ``memory``; see the module doc.
 
     The shape is bound to the first part, so it is read jointly with it: each of
-    the ``firsts`` best entry candidates unbinds the shape role, and the pair
-    (first part, shape code) that matches best wins. When that pair's
-    confidence is under ``sure`` and the reading does not settle (some slot
-    scores under ``settled`` after explaining away), the next likely pairs (up
-    to three, while their confidence exceeds ``1 - sure``) are decoded too and
-    the reading that leaves the least residual wins: a misread count would
-    otherwise shift every phase.
+    the ``firsts`` best entry candidates unbinds the shape role, and the pairs
+    (first part, shape code) are ranked by how well they match. When the best
+    pair is sure (posterior ≥ ``sure``) and every phase is clear at once, the
+    first reading stands (vectorised over all such scenes). Otherwise the pairs
+    are read in turn with explaining away until one settles (at most ``tries``);
+    if none does, the reading that leaves the least residual wins, each
+    component costing ``4/d`` (a true part explains about ``2/(πn)`` of the
+    energy, a spurious one ``1/d``): a misread count would otherwise shift every
+    phase.
     """
     vectors = np.asarray(vectors, dtype=np.int8)
     if len(memory) == 0:
         raise ValueError("the item memory is empty: nothing to decode against")
-    roles = np.stack([*slots.phase_roles, slots.anchor_role])
-    queries = (vectors[:, None, :] * roles[None, :, :]).reshape(-1, slots.dim)
-    ids, _ = memory.search(queries, shortlist + max(phase_sizes(MAX_CONCEPTS)))
-    ids = ids.reshape(len(vectors), len(roles), -1)
-    shapes = slots.shapes.T.astype(np.float32)
-    readings = []
-    for b, vector in enumerate(vectors):
-        candidates = ids[b, 0, :firsts]
-        unbound = (memory.take(candidates) * (vector * slots.shape_role)).astype(np.float32)
-        scores = (unbound @ shapes).ravel() / slots.dim  # (firsts · 64,)
+    ids, sims = _first_reading(slots, memory, vectors, firsts, shortlist)
+    firsts_ids, shapes, confidences = _shape_pairs(
+        slots, memory, vectors, ids[:, 0, :firsts], tries
+    )
+    readings: list[VectorReading | None] = [None] * len(vectors)
+    sure_rows = np.flatnonzero(confidences[:, 0] >= sure)
+    for shape in np.unique(shapes[sure_rows, 0]):
+        rows = sure_rows[shapes[sure_rows, 0] == shape]
+        for b, reading in _clear_readings(
+            slots,
+            memory,
+            vectors,
+            ids,
+            sims,
+            rows,
+            firsts_ids[rows, 0],
+            int(shape),
+            confidences[rows, 0],
+        ):
+            readings[b] = reading
+    for b in (b for b, r in enumerate(readings) if r is None):
         best = None
-        for flat in np.argsort(-scores, kind="stable")[:3].tolist():
-            confidence = posterior(scores, flat, slots.dim)
-            if best is not None and confidence < 1.0 - sure:
-                break
-            first, shape_id = int(candidates[flat // len(slots.shapes)]), flat % len(slots.shapes)
-            reading = _read(
-                slots, memory, vector, ids[b], first, shape_id, confidence, rounds, shortlist
-            )
-            if best is None or reading.residual < best.residual:
+        hypotheses = zip(firsts_ids[b], shapes[b], confidences[b], strict=True)
+        for n, (first, shape, confidence) in enumerate(hypotheses):
+            hypothesis = _Hypothesis(int(first), int(shape), float(confidence))
+            # only the likeliest pair may scan the whole memory for missed items
+            searches = 8 if n == 0 else 0
+            reading = _explained(slots, memory, vectors[b], ids[b], hypothesis, shortlist, searches)
+            if reading is None:
+                continue
+            if best is None or _cost(reading, slots.dim) < _cost(best, slots.dim):
                 best = reading
-            if confidence >= sure or min(s.similarity for s in reading.slots) >= settled:
+            if reading.settled:
                 break
-        readings.append(best)
+        readings[b] = best or VectorReading(0, False, 0.0, (), 1.0, False)
     return readings
 
 
-def _read(slots, memory, vector, ids, first, shape_id, shape_conf, rounds, shortlist):
-    """One reading of ``vector`` supposing its first part is item ``first`` and its shape
-    ``shape_id``; the first part stays pinned while the others are explained away."""
-    k, has_anchor = slots.read_shape(shape_id)
+def _first_reading(slots, memory, vectors, firsts, shortlist):
+    """Shortlists ``(B, 4, W)`` (ids, cosines) for the three phase roles and the anchor;
+    the entry role's runs ``firsts`` deep (it holds the first part), the others
+    ``shortlist`` beyond the largest phase. Padding: id -1, cosine -inf."""
+    deep = max(firsts, shortlist + max(phase_sizes(MAX_CONCEPTS)))
+    entry_ids, entry_sims = memory.search(vectors * slots.phase_roles[0], deep)
+    roles = np.stack([*slots.phase_roles[1:], slots.anchor_role])
+    queries = (vectors[:, None, :] * roles[None, :, :]).reshape(-1, slots.dim)
+    rest_ids, rest_sims = memory.search(queries, shortlist + max(phase_sizes(MAX_CONCEPTS)))
+    width = entry_ids.shape[1]
+    ids = np.full((len(vectors), 4, width), -1, dtype=np.int64)
+    sims = np.full((len(vectors), 4, width), -np.inf, dtype=np.float32)
+    ids[:, 0], sims[:, 0] = entry_ids, entry_sims
+    narrow = rest_ids.shape[1]
+    ids[:, 1:, :narrow] = rest_ids.reshape(len(vectors), 3, narrow)
+    sims[:, 1:, :narrow] = rest_sims.reshape(len(vectors), 3, narrow)
+    return ids, sims
+
+
+def _shape_pairs(slots, memory, vectors, candidates, tries, chunk=64):
+    """The ``tries`` best (first part, shape) pairs of each scene, best first: first-part
+    ids, shape rows and posterior confidences, each ``(B, T)``."""
+    shapes = slots.shapes.T.astype(np.float32)
+    n_shapes = shapes.shape[1]
+    out_first, out_shape, out_conf = [], [], []
+    for start in range(0, len(vectors), chunk):
+        cands = candidates[start : start + chunk]  # (b, F)
+        unbound = memory.take(cands.ravel()).reshape(*cands.shape, -1)
+        unbound = unbound * (vectors[start : start + chunk] * slots.shape_role)[:, None, :]
+        scores = (unbound.astype(np.float32) @ shapes).reshape(len(cands), -1) / slots.dim
+        t = min(tries, scores.shape[1])
+        top = np.argpartition(-scores, t - 1, axis=1)[:, :t]
+        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, 1), 1), 1)
+        s = np.take_along_axis(scores, top, 1).astype(np.float64)  # (b, T), descending
+        beta = np.maximum(s, 1e-3) * slots.dim
+        odds = np.exp(beta[:, :, None] * (s[:, None, :] - s[:, :, None])).sum(axis=2)
+        tail = (scores.shape[1] - t) * np.exp(beta * (s[:, -1:] - s))
+        out_first.append(np.take_along_axis(cands, top // n_shapes, 1))
+        out_shape.append(top % n_shapes)
+        out_conf.append(1.0 / (odds + tail))
+    return np.concatenate(out_first), np.concatenate(out_shape), np.concatenate(out_conf)
+
+
+def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, confidence):
+    """Readings of the scenes ``rows`` (all of shape ``shape``, first parts ``firsts``)
+    whose first reading is clear: in every phase the weakest member stands a
+    standard deviation above the largest noise the memory can produce
+    (``(√(2 ln N) + 1)/√d``) and one above the best non-member. Yields
+    ``(row, reading)`` for those; the others are left to explaining away."""
+    d = slots.dim
+    k, has_anchor = slots.read_shape(shape)
+    floor = (np.sqrt(2.0 * np.log(max(len(memory), 2))) + 1.0) / np.sqrt(d)
+    sizes = [*phase_sizes(k), int(has_anchor)]
+    # entry: the first part is pinned; the others are the best of the rest of the list
+    entry_ids, entry_sims = ids[rows, 0], sims[rows, 0].copy()
+    entry_sims[entry_ids == firsts[:, None]] = -np.inf
+    order = np.argsort(-entry_sims, axis=1, kind="stable")
+    lists = [(np.take_along_axis(entry_ids, order, 1), np.take_along_axis(entry_sims, order, 1))]
+    lists += [(ids[rows, r], sims[rows, r]) for r in (1, 2, 3)]
+    counts = [sizes[0] - 1, *sizes[1:]]
+    clear = np.ones(len(rows), dtype=bool)
+    for (_, s), m in zip(lists, counts, strict=True):
+        if m:
+            clear &= (s[:, m - 1] >= floor) & (s[:, m - 1] - s[:, m] >= 1.0 / np.sqrt(d))
+    rows, firsts, confidence = rows[clear], firsts[clear], confidence[clear]
+    if not len(rows):
+        return
+    lists = [(i[clear], s[clear]) for i, s in lists]
+    roles = np.stack([*slots.phase_roles, slots.anchor_role])
+    vec = vectors[rows]
+    first_atoms = memory.take(firsts)
+    first_cos = (first_atoms * (vec * roles[0])).sum(axis=1, dtype=np.int32) / d
+    others = lists[0][1][:, counts[0] :]
+    members, cosines = [firsts[:, None]], [first_cos[:, None]]
+    confs = [_first_pass_confidence(np.c_[first_cos, others], 1, d, len(memory))]
+    role_index = [0]
+    for r, ((i, s), m) in enumerate(zip(lists, counts, strict=True)):
+        members.append(i[:, :m])
+        cosines.append(s[:, :m])
+        confs.append(_first_pass_confidence(s, m, d, len(memory)))
+        role_index += [r] * m
+    members, cosines, confs = (np.concatenate(x, axis=1) for x in (members, cosines, confs))
+    names = [PHASES[r] if r < 3 else ANCHOR for r in role_index]
+    bound = memory.take(members.ravel()).reshape(*members.shape, d) * roles[role_index][None]
+    known = np.stack([first_atoms * v for v in slots.structure(k, has_anchor)], axis=1)
+    residuals = _residuals(
+        np.concatenate([known, bound], axis=1).astype(np.float32), vec.astype(np.float32)
+    )
+    for j, b in enumerate(rows.tolist()):
+        parts = tuple(
+            SlotReading(int(members[j, c]), names[c], float(confs[j, c]), float(cosines[j, c]))
+            for c in range(len(names))
+        )
+        yield (
+            b,
+            VectorReading(k, has_anchor, float(confidence[j]), parts, float(residuals[j]), True),
+        )
+
+
+def _first_pass_confidence(s: np.ndarray, m: int, dim: int, unseen: int) -> np.ndarray:
+    """Posterior ``(B, m)`` of the top ``m`` entries of cosine lists ``s`` ``(B, L)``
+    against the rest of the list (and ``unseen`` entries scoring like its last)."""
+    s = s.astype(np.float64)
+    top = s[:, :m]
+    rest = s[:, m:]
+    beta = np.maximum(top, 1e-3) * dim
+    odds = np.exp(beta[:, :, None] * (rest[:, None, :] - top[:, :, None])).sum(axis=2)
+    last = np.where(np.isfinite(rest), rest, np.inf).min(axis=1, keepdims=True)
+    tail = unseen * np.exp(np.minimum(beta * (last - top), 0.0))
+    return 1.0 / (1.0 + odds + tail)
+
+
+def _cost(reading: VectorReading, dim: int) -> float:
+    return reading.residual + 4.0 * len(reading.slots) / dim
+
+
+@dataclass(frozen=True)
+class _Hypothesis:
+    first: int
+    shape: int
+    confidence: float
+
+
+def _explained(slots, memory, vector, ids, h: _Hypothesis, shortlist, searches):
+    """The reading of ``vector`` supposing its first part is ``h.first`` and its shape
+    ``h.shape``, with every slot explained away (the first part pinned, at most
+    ``searches`` scans of the whole memory); ``None`` when the memory holds fewer
+    items than the shape needs."""
+    first, shape, confidence = h.first, h.shape, h.confidence
+    k, has_anchor = slots.read_shape(shape)
     roles = [*slots.phase_roles, slots.anchor_role]
     plan = [(PHASES[p], p, m) for p, m in enumerate(phase_sizes(k)) if m]
     if has_anchor:
         plan.append((ANCHOR, 3, 1))
+    structure = np.sum(slots.structure(k, has_anchor), axis=0, dtype=np.int16)
     groups = []
     for _, r, m in plan:
         listed = ids[r, : shortlist + m]
+        listed = listed[listed >= 0]
         if r == 0:
-            others = [int(i) for i in listed if i != first][: m - 1]
-            groups.append(Group(roles[r], listed, [first, *others], pinned=1))
-        else:
-            groups.append(Group(roles[r], listed, [int(i) for i in listed[:m]]))
+            listed = np.append(first, listed[listed != first])
+        if len(listed) < m:
+            return None
+        groups.append(
+            Group(
+                roles[r],
+                listed,
+                [int(i) for i in listed[:m]],
+                pinned=int(r == 0),
+                extra=structure if r == 0 else None,
+            )
+        )
     known = slots.known_components(k, has_anchor, memory.take([first])[0])
-    explain_away(vector, memory, groups, np.sum(known, axis=0, dtype=np.int32), rounds)
-    return _reading(memory, vector, [name for name, _, _ in plan], groups, known, shape_conf)
-
-
-def _reading(memory, vector, names, groups, known, shape_conf) -> VectorReading:
+    fixed = np.sum(known, axis=0, dtype=np.int32)
+    explain_away(vector, memory, groups, fixed, searches=searches)
     readings = []
-    components = [c.astype(np.float32) for c in known]
-    for name, g in zip(names, groups, strict=True):
-        taken = g.rows()
-        for m, r, scores, n in zip(g.members, taken, g.scores, g.informative, strict=True):
-            conf = posterior(scores, r, n, excluded=taken, unseen=len(memory) - len(g.shortlist))
-            readings.append(SlotReading(m, name, conf, float(scores[r])))
-            components.append((g.role * memory.take([m])[0]).astype(np.float32))
-    residual = _residual(np.stack(components), vector.astype(np.float32))
-    k = sum(1 for s in readings if s.role != ANCHOR)
-    return VectorReading(k, k != len(readings), shape_conf, tuple(readings), residual)
+    settled = True
+    for (name, _, _), g in zip(plan, groups, strict=True):
+        rows = g.rows()
+        scores = np.stack(g.scores)
+        settled &= bool(np.all(scores[np.arange(len(rows)), rows] >= _SETTLED))
+        conf = posteriors(scores, rows, g.informative, len(memory) - len(g.shortlist))
+        cosines = memory.take(g.members) @ (vector * g.role).astype(np.float32) / len(vector)
+        readings.extend(
+            SlotReading(m, name, float(c), float(cos))
+            for m, c, cos in zip(g.members, conf, cosines, strict=True)
+        )
+    components = [*known, *(g.role * memory.take(g.members) for g in groups)]
+    residual = _residuals(
+        np.vstack(components)[None].astype(np.float32), vector[None].astype(np.float32)
+    )[0]
+    return VectorReading(k, has_anchor, confidence, tuple(readings), float(residual), settled)
 
 
-def _residual(components: np.ndarray, target: np.ndarray) -> float:
-    """``‖t − Vc‖² / ‖t‖²`` for the least-squares ``c``; ``components`` is ``(n, d)``.
+_SETTLED = 0.8
+"""A slot is settled when its item scores this much on the slot's informative dimensions
+(the right item scores 1 there once the other slots are right, a wrong one about 0)."""
 
-    Solved through the ``(n, n)`` Gram matrix: the components are nearly
-    orthogonal, so it is well conditioned and ten times faster than lstsq.
+
+def _residuals(components: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """``‖t − Vc‖² / ‖t‖²`` for the least-squares ``c``, for ``(B, n, d)`` components and
+    ``(B, d)`` targets; ``(B,)``.
+
+    Solved through the ``(n, n)`` Gram matrices: the components are nearly
+    orthogonal, so they are well conditioned, and a batch solves at once.
     """
-    gram = components @ components.T
-    coef = np.linalg.solve(gram + 1e-6 * np.eye(len(gram), dtype=np.float32), components @ target)
-    explained = float(coef @ (components @ target))
-    return max(0.0, 1.0 - explained / float(target @ target))
+    gram = components @ components.transpose(0, 2, 1)
+    rhs = (components @ targets[:, :, None])[..., 0]
+    ridge = 1e-6 * np.eye(gram.shape[1], dtype=np.float32)
+    coef = np.linalg.solve(gram + ridge, rhs[..., None])[..., 0]
+    explained = np.sum(coef * rhs, axis=1)
+    return np.maximum(0.0, 1.0 - explained / np.sum(targets * targets, axis=1))

@@ -38,6 +38,8 @@ __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 APPLICATION_ID = 0x5343454E  # "SCEN"
 SCHEMA_VERSION = 1
 
+_PHASES = ("entry", "peak", "decline", "anchor")
+
 _SCHEMA = """
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE concepts (
@@ -50,7 +52,6 @@ CREATE TABLE scenes (
     formula TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     glyph TEXT NOT NULL,
-    anchor TEXT,
     vector BLOB NOT NULL,
     is_part INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL
@@ -61,12 +62,12 @@ CREATE INDEX scenes_parts ON scenes(id) WHERE is_part = 1;
 CREATE TABLE parts (
     scene INTEGER NOT NULL REFERENCES scenes(id),
     position INTEGER NOT NULL,
-    lemma TEXT NOT NULL,
-    phase TEXT NOT NULL,
+    phase INTEGER NOT NULL,
+    concept INTEGER REFERENCES concepts(id),
     sub INTEGER REFERENCES scenes(id),
     PRIMARY KEY (scene, position)
 ) WITHOUT ROWID;
-CREATE INDEX parts_lemma ON parts(lemma);
+CREATE INDEX parts_concept ON parts(concept) WHERE concept IS NOT NULL;
 """
 
 
@@ -214,38 +215,60 @@ class SQLiteStore:
             packed.reshape(len(rows), self.settings.dim // 8),
         )
 
-    def add_scene(self, record: SceneRecord, *, part_of_another: bool = False) -> int:
-        """Insert ``record`` (inside :meth:`transaction`); an existing formula keeps its id."""
-        row = self._db.execute(
-            "SELECT id FROM scenes WHERE formula = ?", (record.formula,)
-        ).fetchone()
-        if row is not None:
-            if part_of_another:
-                self._db.execute("UPDATE scenes SET is_part = 1 WHERE id = ?", (row[0],))
-            return int(row[0])
-        cursor = self._db.execute(
-            "INSERT INTO scenes (formula, name, glyph, anchor, vector, is_part, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.formula,
-                record.name,
-                record.glyph,
-                record.anchor,
-                record.vector,
-                int(part_of_another),
-                time.time(),
-            ),
+    def add_scenes(
+        self, records: Sequence[SceneRecord], *, parts_of_another: bool = False
+    ) -> list[int]:
+        """Insert ``records`` (inside :meth:`transaction`; their concepts stored first with
+        :meth:`put_atoms`); ids in order, a formula already stored keeping its id."""
+        if not records:
+            return []
+        known = self._lookup(
+            "SELECT formula, id FROM scenes WHERE formula IN ({})",
+            list({r.formula for r in records}),
         )
-        scene_id = int(cursor.lastrowid)
+        fresh = list({r.formula: r for r in records if r.formula not in known}.values())
+        now = time.time()
         self._db.executemany(
-            "INSERT INTO parts (scene, position, lemma, phase, sub) VALUES (?, ?, ?, ?, ?)",
-            [(scene_id, i, p.lemma, p.phase, p.sub) for i, p in enumerate(record.parts)],
+            "INSERT INTO scenes (formula, name, glyph, vector, is_part, created)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.formula, r.name, r.glyph, r.vector, int(parts_of_another), now) for r in fresh],
         )
-        return scene_id
+        ids = {
+            **known,
+            **self._lookup(
+                "SELECT formula, id FROM scenes WHERE formula IN ({})", [r.formula for r in fresh]
+            ),
+        }
+        if parts_of_another:
+            self._db.executemany(
+                "UPDATE scenes SET is_part = 1 WHERE id = ?", [(ids[r.formula],) for r in records]
+            )
+        concept = self._lookup(
+            "SELECT lemma, id FROM concepts WHERE lemma IN ({})",
+            list({p.lemma for r in fresh for p in r.parts if p.sub is None}),
+        )
+        self._db.executemany(
+            "INSERT INTO parts (scene, position, phase, concept, sub) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    ids[r.formula],
+                    i,
+                    _PHASES.index(p.phase),
+                    None if p.sub is not None else concept[p.lemma],
+                    p.sub,
+                )
+                for r in fresh
+                for i, p in enumerate(r.parts)
+            ],
+        )
+        return [ids[r.formula] for r in records]
 
-    def add_scenes(self, records: Sequence[SceneRecord]) -> list[int]:
-        """Insert many records (inside :meth:`transaction`); ids in order."""
-        return [self.add_scene(r) for r in records]
+    def _lookup(self, sql: str, keys: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            out.update(self._db.execute(sql.format(",".join("?" * len(chunk))), chunk))
+        return out
 
     def _records(self, rows: list[tuple]) -> list[SceneRecord]:
         if not rows:
@@ -255,17 +278,17 @@ class SQLiteStore:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for scene, lemma, phase, sub in self._db.execute(
-                f"SELECT scene, lemma, phase, sub FROM parts WHERE scene IN ({marks})"
-                " ORDER BY scene, position",
+            for scene, phase, lemma, sub, sub_formula in self._db.execute(
+                "SELECT p.scene, p.phase, c.lemma, p.sub, s.formula FROM parts p"
+                " LEFT JOIN concepts c ON c.id = p.concept LEFT JOIN scenes s ON s.id = p.sub"
+                f" WHERE p.scene IN ({marks}) ORDER BY p.scene, p.position",
                 chunk,
             ):
-                parts[scene].append(PartRecord(lemma, phase, sub))
-        return [
-            SceneRecord(r[0], r[1], r[2], r[3], r[4], bytes(r[5]), tuple(parts[r[0]])) for r in rows
-        ]
+                text = lemma if sub is None else f"({sub_formula})"
+                parts[scene].append(PartRecord(text, _PHASES[phase], sub))
+        return [SceneRecord(r[0], r[1], r[2], r[3], bytes(r[4]), tuple(parts[r[0]])) for r in rows]
 
-    _COLUMNS = "id, formula, name, glyph, anchor, vector"
+    _COLUMNS = "id, formula, name, glyph, vector"
 
     def get(self, scene_id: int) -> SceneRecord | None:
         """The scene with id ``scene_id``, or ``None``."""

@@ -5,10 +5,10 @@ atoms, and scenes with their forms, packed vectors and parts. Δ-codes are the
 store's scene ids: unique, never reused, stable across reopening.
 
 >>> record = SceneRecord(id=None, formula="жар → вход", name="жарвход", glyph="🜂⟁",
-...                      anchor="вход", vector=b"\\0" * 128,
+...                      vector=b"\\0" * 128,
 ...                      parts=(PartRecord("жар", "entry"), PartRecord("вход", "anchor")))
->>> record.concepts()
-['жар']
+>>> record.concepts(), record.anchor
+(['жар'], 'вход')
 """
 
 from __future__ import annotations
@@ -57,13 +57,17 @@ class SceneRecord:
     formula: str
     name: str
     glyph: str
-    anchor: str | None
     vector: bytes
     parts: tuple[PartRecord, ...]
 
     def concepts(self) -> list[str]:
         """The lemmas of the parts that are not the anchor."""
         return [p.lemma for p in self.parts if p.phase != "anchor"]
+
+    @property
+    def anchor(self) -> str | None:
+        """The anchor's lemma (or sub-formula), if the scene has one."""
+        return next((p.lemma for p in self.parts if p.phase == "anchor"), None)
 
 
 class Store(Protocol):
@@ -87,9 +91,12 @@ class Store(Protocol):
         """Concepts with row id > ``after``: ids, lemmas, packed atoms ``(n, d/8)``."""
         ...
 
-    def add_scene(self, record: SceneRecord, *, part_of_another: bool = False) -> int:
-        """Store a scene (its ``id`` is ignored) and return its id; an identical formula
-        returns the existing id. ``part_of_another`` marks a sub-scene for decoding."""
+    def add_scenes(
+        self, records: Sequence[SceneRecord], *, parts_of_another: bool = False
+    ) -> list[int]:
+        """Store scenes (their ``id`` is ignored; their concepts must have atoms) and return
+        their ids in order; a formula already stored keeps its id. ``parts_of_another``
+        marks sub-scenes, which decoding then knows as items."""
         ...
 
     def get(self, scene_id: int) -> SceneRecord | None:

@@ -1,0 +1,133 @@
+"""Capacity: how many concepts a 1024-d scene holds and still decodes exactly from its vector.
+
+For each codebook size N (grounded e5 atoms of the N most frequent words, half
+Russian, half English) and each scene size k, compress scenes of k concepts
+plus an anchor and decode them from the vector alone; a scene counts when
+every slot (each concept in its phase, and the anchor) comes back exactly.
+Two kinds of scenes: random concepts, and near-synonyms (k/2 pairs of words
+whose centred e5 cosine is ≥ 0.8, both words of a pair in the scene, mostly in
+the same phase). Beside each: the analytic single-pass prediction for one
+slot, p = ∫ φ(h) Φ(h + √(d/k))^(N−1) dh, and p^(k+1) for the whole scene.
+
+    python bench/vocab.py --size 100000   # once, ~10 minutes, cached
+    python bench/capacity.py              # ~15 minutes on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from scipy import integrate, stats
+
+from common import (
+    grounded_atoms,
+    item_memory,
+    machine,
+    near_synonym_pairs,
+    synonym_scenes,
+    table,
+)
+from scenecodec import hv
+from scenecodec.atoms import DEFAULT_ALPHA
+from scenecodec.compress import compress_batch
+from scenecodec.decode import decode_batch
+from scenecodec.slots import PHASES, Slots, phases_for
+from vocab import load
+
+
+def predicted(d: int, k: int, n: int) -> float:
+    """Single-pass probability that one slot cleans up right (Gaussian crosstalk model)."""
+    shift = np.sqrt(d / k)
+
+    def f(h: float) -> float:
+        return stats.norm.pdf(h) * np.exp((n - 1) * stats.norm.logcdf(h + shift))
+
+    return integrate.quad(f, -10, 10, limit=200)[0]
+
+
+def exact_fraction(slots, memory, parts, anchors, codebook, show: int = 0) -> tuple[float, float]:
+    """Fraction of scenes decoded exactly, and scenes decoded per second."""
+    vectors = hv.unpack(compress_batch(slots, codebook, parts, anchors), slots.dim)
+    start = time.perf_counter()
+    readings = decode_batch(slots, memory, vectors)
+    rate = len(parts) / (time.perf_counter() - start)
+    k = parts.shape[1]
+    ok = 0
+    for b, r in enumerate(readings):
+        truth = {(PHASES[p], int(parts[b, i])) for i, p in enumerate(phases_for(k))}
+        truth.add(("anchor", int(anchors[b])))
+        got = {(s.role, s.item) for s in r.slots}
+        ok += truth == got
+        if truth != got and show:
+            show -= 1
+            print(
+                "  missed",
+                sorted((p, memory.label(i)) for p, i in truth - got),
+                "read",
+                sorted((p, memory.label(i)) for p, i in got - truth),
+            )
+    return ok / len(parts), rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--ks", default="3,5,7,10,15,20,30")
+    parser.add_argument("--scenes", type=int, default=200)
+    parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA)
+    parser.add_argument("--show", type=int, default=0, help="print this many failures")
+    args = parser.parse_args()
+    words, emb = load(100_000)
+    half = len(words) // 2
+    slots = Slots.get(1024, 0)
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        pick = np.r_[0 : n // 2, half : half + n // 2]
+        vocab = [words[i] for i in pick]
+        embeddings = emb[pick]
+        codebook = grounded_atoms(embeddings, alpha=args.alpha, words=vocab)
+        memory = item_memory(vocab, codebook)
+        syn = near_synonym_pairs(embeddings)
+        rng = np.random.default_rng(n)
+        for k in (int(x) for x in args.ks.split(",")):
+            m = args.scenes
+            rand = np.stack([rng.choice(n, k + 1, replace=False) for _ in range(m)])
+            near = synonym_scenes(syn, m, k + 1, rng)
+            p = predicted(1024, k, n)
+            r_ok, r_rate = exact_fraction(
+                slots, memory, rand[:, :k], rand[:, k], codebook, args.show
+            )
+            s_ok, _ = exact_fraction(slots, memory, near[:, :k], near[:, k], codebook, args.show)
+            rows.append(
+                [
+                    f"{n:,}",
+                    k,
+                    f"{r_ok:.3f}",
+                    f"{s_ok:.3f}",
+                    f"{p:.6f}",
+                    f"{p ** (k + 1):.4f}",
+                    f"{r_rate:.0f}",
+                ]
+            )
+            print(rows[-1], flush=True)
+    print(f"\n{machine()}; α = {args.alpha}; {args.scenes} scenes per cell\n")
+    print(
+        table(
+            [
+                "N atoms",
+                "k",
+                "exact (random)",
+                "exact (near-synonym pairs)",
+                "predicted p (one slot)",
+                "predicted p^(k+1)",
+                "decoded/s",
+            ],
+            rows,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

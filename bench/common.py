@@ -1,0 +1,102 @@
+"""Helpers shared by the benchmark scripts: the machine line, grounded codebooks, tables."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+from scenecodec import hv
+from scenecodec.atoms import Atoms
+from scenecodec.cleanup import ItemMemory
+from scenecodec.language.embed import E5Embedder
+
+HERE = Path(__file__).resolve().parent
+
+
+def machine() -> str:
+    """``2026-11-29, Intel(R) Xeon(R) Processor, 2 cores, Python 3.11.7``."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def grounded_atoms(
+    embeddings: np.ndarray, *, alpha: float, words: list[str], dim: int = 1024, seed: int = 0
+) -> np.ndarray:
+    """Atoms ``(n, dim)`` of ``words`` from precomputed centred e5 ``embeddings`` ``(n, 384)``."""
+    atoms = Atoms(E5Embedder(), dim=dim, seed=seed, alpha=alpha)
+    step = 8192
+    return np.concatenate(
+        [
+            atoms.combine(words[i : i + step], embeddings[i : i + step])
+            for i in range(0, len(words), step)
+        ]
+    )
+
+
+def item_memory(words: list[str], atoms: np.ndarray) -> ItemMemory:
+    """An item memory over ``atoms`` labelled by ``words``."""
+    memory = ItemMemory(atoms.shape[1])
+    memory.add(words, atoms)
+    return memory
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def near_synonym_pairs(
+    embeddings: np.ndarray, threshold: float = 0.8, limit: int | None = None
+) -> np.ndarray:
+    """Pairs ``(p, 2)`` of row indices whose centred cosine is ≥ ``threshold``."""
+    import faiss
+
+    index = faiss.IndexFlatIP(embeddings.shape[1])
+    index.add(np.ascontiguousarray(embeddings, dtype=np.float32))
+    rows = embeddings if limit is None else embeddings[:limit]
+    sims, ids = index.search(np.ascontiguousarray(rows, dtype=np.float32), 4)
+    pairs = {
+        (min(i, int(j)), max(i, int(j)))
+        for i in range(len(rows))
+        for s, j in zip(sims[i, 1:], ids[i, 1:], strict=True)
+        if s >= threshold and int(j) != i
+    }
+    return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+__all__ = ["grounded_atoms", "hv", "item_memory", "machine", "near_synonym_pairs", "table"]
+
+
+def synonym_scenes(
+    pairs: np.ndarray, count: int, size: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``count`` rows of ``size`` distinct words made of whole near-synonym pairs, in pair
+    order (so both words of a pair mostly share a phase); a last odd slot takes one word."""
+    out = np.empty((count, size), dtype=np.int64)
+    for row in range(count):
+        words: list[int] = []
+        for p in rng.permutation(len(pairs)):
+            a, b = (int(x) for x in pairs[p])
+            if a in words or b in words:
+                continue
+            words.extend((a, b))
+            if len(words) >= size:
+                break
+        out[row] = words[:size]
+    return out

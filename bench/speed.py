@@ -1,0 +1,166 @@
+"""Speed on this machine: compress, decode, recall, and bytes on disk per scene.
+
+* **compress**: scenes of 3–7 concepts plus an anchor whose atoms are known,
+  encoded in one batch (``compress_batch``); and end to end through
+  ``Codec.compress_many`` (forms, glyphs, SQLite) into a memory.
+* **decode**: the same kind of scenes decoded from their vectors alone against
+  codebooks of 10,000 and 100,000 grounded e5 atoms (batched).
+* **recall**: single-query latency (p50, p95) of ``Codec.recall`` with a vector
+  cue over memories of 100,000 and 1,000,000 stored scenes, and of the bare
+  index; exact FAISS binary search is compared with a numpy scan at 100,000.
+* **bytes on disk** per scene of those memories.
+
+    python bench/vocab.py --size 100000   # once, ~10 minutes, cached
+    python bench/speed.py                 # ~10 minutes on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from common import grounded_atoms, item_memory, machine, table
+from scenecodec import Codec, hv
+from scenecodec.atoms import DEFAULT_ALPHA
+from scenecodec.compress import compress_batch
+from scenecodec.decode import decode_batch
+from scenecodec.slots import Slots
+from vocab import load
+
+
+def random_scenes(rng: np.random.Generator, n_scenes: int, n_atoms: int):
+    """Index arrays for scenes of 3–7 concepts plus an anchor, all distinct."""
+    ks = rng.integers(3, 8, n_scenes)
+    parts = np.full((n_scenes, 7), -1, dtype=np.int64)
+    anchors = np.empty(n_scenes, dtype=np.int64)
+    picks = np.argsort(rng.random((n_scenes, 64)), axis=1)[:, :8]  # 8 distinct of 64
+    base = rng.integers(0, n_atoms - 64, n_scenes)[:, None]
+    chosen = base + picks
+    for k in range(3, 8):
+        rows = ks == k
+        parts[rows, :k] = chosen[rows, :k]
+        anchors[rows] = chosen[rows, k]
+    return parts, anchors
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ms = np.array(samples) * 1e3
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def build_memory(path: Path, n: int, words: list[str], rng) -> Codec:
+    """A memory of ``n`` scenes over ``words`` (hash atoms: storage speed is what counts)."""
+    codec = Codec.open(path, embedder="hash")
+    parts, anchors = random_scenes(rng, n, len(words))
+    step = 50_000
+    start = time.perf_counter()
+    for i in range(0, n, step):
+        formulas = []
+        for p, a in zip(parts[i : i + step], anchors[i : i + step], strict=True):
+            formulas.append(" + ".join(words[j] for j in p if j >= 0) + " → " + words[a])
+        codec.compress_many(formulas)
+    rate = n / (time.perf_counter() - start)
+    return codec, rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    words, emb = load(100_000)
+    half = len(words) // 2
+    slots = Slots.get(1024, 0)
+    rows: list[list[object]] = []
+
+    codebook = grounded_atoms(emb, alpha=DEFAULT_ALPHA, words=words)
+    parts, anchors = random_scenes(rng, 200_000, len(words))
+    compress_batch(slots, codebook, parts[:1000], anchors[:1000])
+    start = time.perf_counter()
+    compress_batch(slots, codebook, parts, anchors)
+    rate = len(parts) / (time.perf_counter() - start)
+    rows.append(["compress, batched, atoms known (200,000 scenes)", f"{rate:,.0f} scenes/s"])
+    print(rows[-1], flush=True)
+
+    for n in (10_000, 100_000):
+        pick = np.r_[0 : n // 2, half : half + n // 2]
+        memory = item_memory([words[i] for i in pick], codebook[pick])
+        p, a = random_scenes(rng, 2000, n)
+        vectors = hv.unpack(compress_batch(slots, codebook[pick], p, a), slots.dim)
+        decode_batch(slots, memory, vectors[:50])
+        start = time.perf_counter()
+        decode_batch(slots, memory, vectors)
+        rate = len(vectors) / (time.perf_counter() - start)
+        rows.append([f"decode, batched, N = {n:,} atoms (2,000 scenes)", f"{rate:,.0f} scenes/s"])
+        print(rows[-1], flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (100_000, args.large):
+            path = Path(tmp) / f"m{n}.sqlite"
+            codec, store_rate = build_memory(path, n, words, rng)
+            rows.append(
+                [
+                    f"compress_many into a memory ({n:,} scenes, hash atoms)",
+                    f"{store_rate:,.0f} scenes/s",
+                ]
+            )
+            cues = [codec.show(f"Δ{i}").vector for i in rng.integers(1, n + 1, args.queries)]
+            codec.recall(cues[0], k=10)  # builds the index from the file
+            times = []
+            for cue in cues:
+                noisy = np.where(rng.random(1024) < 0.3, -cue, cue)  # cosine 0.4 to its scene
+                start = time.perf_counter()
+                codec.recall(noisy, k=10)
+                times.append(time.perf_counter() - start)
+            p50, p95 = percentiles(times)
+            rows.append(
+                [f"recall k=10, Codec.recall, {n:,} scenes", f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"]
+            )
+            index = codec._index
+            queries = np.stack(cues)
+            times = []
+            for q in queries:
+                start = time.perf_counter()
+                index.search(q[None, :], 10)
+                times.append(time.perf_counter() - start)
+            p50, p95 = percentiles(times)
+            rows.append(
+                [f"recall k=10, index only, {n:,} scenes", f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"]
+            )
+            if n == 100_000:
+                packed = np.ascontiguousarray(
+                    hv.pack(np.stack([codec.show(f"Δ{i}").vector for i in range(1, 2001)]))
+                ).view(np.uint64)
+                packed = np.tile(packed, (n // 2000, 1))
+                times = []
+                for q in queries[:50]:
+                    qb = hv.pack(q).view(np.uint64)
+                    start = time.perf_counter()
+                    dist = np.bitwise_count(packed ^ qb).sum(axis=1)
+                    np.argpartition(dist, 10)[:10]
+                    times.append(time.perf_counter() - start)
+                p50, p95 = percentiles(times)
+                rows.append(
+                    [
+                        f"recall k=10, numpy popcount scan, {n:,} scenes",
+                        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms",
+                    ]
+                )
+            size = path.stat().st_size + sum(
+                p.stat().st_size for p in Path(tmp).glob(f"m{n}.sqlite-*")
+            )
+            rows.append([f"bytes on disk per scene ({n:,} scenes)", f"{size / n:.0f}"])
+            codec.close()
+            for r in rows[-5:]:
+                print(r, flush=True)
+    print(f"\n{machine()}; α = {DEFAULT_ALPHA}\n")
+    print(table(["measure", "result"], rows))
+
+
+if __name__ == "__main__":
+    main()
