@@ -52,8 +52,9 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
 
 
-def build_memory(path: Path, n: int, words: list[str], rng) -> Codec:
-    """A memory of ``n`` scenes over ``words`` (hash atoms: storage speed is what counts)."""
+def build_memory(path: Path, n: int, words: list[str], rng) -> tuple[Codec, float]:
+    """A memory of ``n`` scenes over ``words`` (hash atoms: storage speed is what counts),
+    and the rate at which it was stored, new concepts' atoms included."""
     codec = Codec.open(path, embedder="hash")
     parts, anchors = random_scenes(rng, n, len(words))
     step = 50_000
@@ -102,10 +103,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (100_000, args.large):
             path = Path(tmp) / f"m{n}.sqlite"
-            codec, store_rate = build_memory(path, n, words, rng)
+            codec, store_rate = build_memory(path, n, words[:20_000], rng)
             rows.append(
                 [
-                    f"compress_many into a memory ({n:,} scenes, hash atoms)",
+                    f"compress_many into a memory ({n:,} scenes over 20,000 concepts)",
                     f"{store_rate:,.0f} scenes/s",
                 ]
             )

@@ -5,12 +5,17 @@
 * ``centre(embed(lemma))`` is the embedder's centred unit vector (``e`` dims);
 * ``P`` is a ``(d, e)`` matrix of ±1 drawn from SHAKE-256 keyed by the seed and the
   embedder's name, so each coordinate of ``P·c`` has unit variance;
-* ``identity(lemma)`` is a ±1 vector keyed by the seed and the lemma.
+* ``identity(lemma)`` is a standard normal vector keyed by the seed and the lemma.
 
-Two lemmas whose centred embeddings have cosine ρ get atoms whose expected
-similarity is ``(2/π)·arcsin(α²ρ)`` (:func:`expected_similarity`): the grounded
-part makes translations and synonyms neighbours, the identity part keeps every
-atom distinct enough to decode. α is a setting recorded in the memory; its
+Both parts are (close to) Gaussian with unit variance, so α² is the grounded
+part's share of the variance and two lemmas whose centred embeddings have
+cosine ρ get atoms whose expected similarity is ``(2/π)·arcsin(α²ρ)``
+(:func:`expected_similarity`, the arcsine law for signs of correlated Gaussians).
+A ±1 identity would not do: ``sign(α·g ± √(1−α²))`` follows the identity on
+almost every dimension unless α is large, and the grounding would all but
+vanish (0.0007 instead of 0.05 at α = 0.3, ρ = 0.9). The grounded part makes
+translations and synonyms neighbours, the identity part keeps every atom
+distinct enough to decode. α is a setting recorded in the memory; its
 default was chosen by measurement (docs/atoms.md, ``bench/alpha.py``).
 
 Everything random comes from hashes, not from a numpy generator, so the same
@@ -37,7 +42,7 @@ from scenecodec.language.embed import Embedder
 
 __all__ = ["DEFAULT_ALPHA", "Atoms", "expected_similarity"]
 
-DEFAULT_ALPHA = 0.6
+DEFAULT_ALPHA = 0.7
 
 
 def expected_similarity(rho: float, alpha: float) -> float:
@@ -67,8 +72,8 @@ class Atoms:
         self.alpha = alpha
 
     def identity(self, lemma: str) -> np.ndarray:
-        """The seeded ±1 identity part of ``lemma``'s atom, ``(d,)`` int8."""
-        return hv.random_bipolar(f"{self.seed}/atom/{lemma}", self.dim)
+        """The seeded standard normal identity part of ``lemma``'s atom, ``(d,)`` float64."""
+        return hv.random_gaussian(f"{self.seed}/atom/{lemma}", self.dim)
 
     def grounded(self, embeddings: np.ndarray) -> np.ndarray:
         """``P · c`` for centred unit embeddings ``(n, e)`` → ``(n, d)`` float64, unit variance."""
@@ -87,7 +92,7 @@ class Atoms:
         (``None`` when α = 0): ``(n, d)`` int8."""
         if not lemmas:
             return np.zeros((0, self.dim), dtype=np.int8)
-        identity = np.stack([self.identity(lemma) for lemma in lemmas]).astype(np.float64)
+        identity = np.stack([self.identity(lemma) for lemma in lemmas])
         mix = math.sqrt(1.0 - self.alpha**2) * identity
         if self.alpha > 0.0:
             mix += self.alpha * self.grounded(embeddings)

@@ -189,10 +189,10 @@ def explain_away(
     for certain (shape code, tiebreak). Slots are re-read one at a time (the
     weakest first) on the dimensions where all other components cancel, and the
     running sum is updated at once (Gauss–Seidel), so one wrong reading cannot
-    spoil the others' masks for a whole round. A slot whose best score stays
-    under ``weak`` after a round searches the whole memory on its mask, for an
-    item the first shortlist missed (at most ``searches`` such scans, which cost
-    a pass over the memory each). Members of a group stay distinct; at most
+    spoil the others' masks for a whole round. When a round changes nothing, the
+    slots still scoring under ``weak``, weakest first, search the whole memory on
+    their masks for items the first shortlist missed (at most ``searches`` such
+    scans in all, each a pass over the memory). Members of a group stay distinct; at most
     ``rounds`` rounds run.
     """
     total = fixed.astype(np.int32).copy()
@@ -203,12 +203,14 @@ def explain_away(
         for g in groups:
             changed |= _reread(target, memory, g, total)
         if not changed:
-            found = 0
-            for g in groups:
-                done, grew = _widen(target, memory, g, total, weak, searches)
-                searches -= done
-                found += grew
-            if not found:
+            weakest = sorted(
+                (float(g.scores[j][r]), n, j)
+                for n, g in enumerate(groups)
+                for j, r in enumerate(g.rows())
+                if j >= g.pinned and g.scores[j][r] < weak
+            )[:searches]
+            searches -= len(weakest)
+            if not sum(_widen(target, memory, groups[n], j, total) for _, n, j in weakest):
                 break
 
 
@@ -236,28 +238,15 @@ def _reread(target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray)
     return changed
 
 
-def _widen(
-    target: np.ndarray, memory: ItemMemory, g: Group, total: np.ndarray, weak: float, budget: int
-) -> tuple[int, int]:
-    """Add to ``g``'s shortlist the best items of the whole memory for its weak slots, with
-    at most ``budget`` scans; returns (scans done, items added)."""
-    found: list[int] = []
+def _widen(target: np.ndarray, memory: ItemMemory, g: Group, j: int, total: np.ndarray) -> int:
+    """Scan the whole memory on slot ``j``'s mask and add its best items to ``g``'s
+    shortlist; returns how many were new."""
+    mask = total == g.role * memory.take([g.members[j]])[0]
     listed = set(g.shortlist.tolist())
-    scans = 0
-    for j, (m, scores) in enumerate(zip(g.members, g.scores, strict=True)):
-        if scans == budget:
-            break
-        if j < g.pinned or scores[g.rows()[j]] >= weak:
-            continue
-        mask = total == g.role * memory.take([m])[0]
-        scans += 1
-        for i in memory.masked_search(target * g.role, mask, 8).tolist():
-            if i not in listed:
-                listed.add(i)
-                found.append(i)
+    found = [i for i in memory.masked_search(target * g.role, mask, 8).tolist() if i not in listed]
     if found:
         g.shortlist = np.concatenate([g.shortlist, np.array(found, dtype=np.int64)])
-    return scans, len(found)
+    return len(found)
 
 
 def _weights(g: Group) -> np.ndarray:

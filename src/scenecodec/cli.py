@@ -128,7 +128,7 @@ def compress(
     dim: Annotated[int | None, typer.Option(help="Dimension of a new memory [1024].")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of a new memory [0].")] = None,
     alpha: Annotated[
-        float | None, typer.Option(help="Grounding weight α of a new memory's atoms [0.6].")
+        float | None, typer.Option(help="Grounding weight α of a new memory's atoms [0.7].")
     ] = None,
     embedder: Annotated[
         str | None, typer.Option(help="Embedder of a new memory: e5 or hash [e5].")

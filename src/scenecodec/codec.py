@@ -205,8 +205,9 @@ class Codec:
             made = self.atoms.make(chunk)
             out.update(zip(chunk, made, strict=True))
             if persist:
+                packed = hv.pack(made)
                 self.store.put_atoms(
-                    {w: hv.pack(v).tobytes() for w, v in zip(chunk, made, strict=True)}
+                    {w: row.tobytes() for w, row in zip(chunk, packed, strict=True)}
                 )
             if progress:
                 progress("atoms", min(i + step, len(missing)), len(missing))

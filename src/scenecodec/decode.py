@@ -82,6 +82,7 @@ def decode_batch(
     shortlist: int = 32,
     firsts: int = 128,
     tries: int = 32,
+    deep_tries: int = 8,
     sure: float = 0.999,
 ) -> list[VectorReading]:
     """Decode bipolar scene vectors ``(B, d)`` against ``memory``; see the module doc.
@@ -91,11 +92,13 @@ def decode_batch(
     (first part, shape code) are ranked by how well they match. When the best
     pair is sure (posterior ≥ ``sure``) and every phase is clear at once, the
     first reading stands (vectorised over all such scenes). Otherwise the pairs
-    are read in turn with explaining away until one settles (at most ``tries``);
-    if none does, the reading that leaves the least residual wins, each
-    component costing ``4/d`` (a true part explains about ``2/(πn)`` of the
-    energy, a spurious one ``1/d``): a misread count would otherwise shift every
-    phase.
+    are read in turn with explaining away until one settles (at most ``tries``).
+    If none does, the first part may hide deeper than ``firsts`` in the entry
+    role: each shape code then searches the whole memory for its first part and
+    the ``deep_tries`` best pairs are read too. A settled reading wins; among
+    unsettled ones, the one that leaves the least residual, each component
+    costing ``4/d`` (a true part explains about ``2/(πn)`` of the energy, a
+    spurious one ``1/d``): a misread count would otherwise shift every phase.
     """
     vectors = np.asarray(vectors, dtype=np.int8)
     if len(memory) == 0:
@@ -121,21 +124,58 @@ def decode_batch(
         ):
             readings[b] = reading
     for b in (b for b, r in enumerate(readings) if r is None):
-        best = None
-        hypotheses = zip(firsts_ids[b], shapes[b], confidences[b], strict=True)
-        for n, (first, shape, confidence) in enumerate(hypotheses):
-            hypothesis = _Hypothesis(int(first), int(shape), float(confidence))
-            # only the likeliest pair may scan the whole memory for missed items
-            searches = 8 if n == 0 else 0
-            reading = _explained(slots, memory, vectors[b], ids[b], hypothesis, shortlist, searches)
-            if reading is None:
-                continue
-            if best is None or _cost(reading, slots.dim) < _cost(best, slots.dim):
-                best = reading
-            if reading.settled:
-                break
+        pairs = [
+            _Hypothesis(int(f), int(h), float(c))
+            for f, h, c in zip(firsts_ids[b], shapes[b], confidences[b], strict=True)
+        ]
+        best = _best_reading(slots, memory, vectors[b], ids[b], pairs, shortlist)
+        if best is None or not best.settled:
+            deep = _deep_pairs(slots, memory, vectors[b], deep_tries)
+            other = _best_reading(slots, memory, vectors[b], ids[b], deep, shortlist)
+            if best is None or (other is not None and _better(other, best, slots.dim)):
+                best = other
         readings[b] = best or VectorReading(0, False, 0.0, (), 1.0, False)
     return readings
+
+
+def _best_reading(slots, memory, vector, ids, pairs, shortlist) -> VectorReading | None:
+    """Read the hypotheses in turn until one settles; else the one of least cost."""
+    best = None
+    for n, hypothesis in enumerate(pairs):
+        # only the likeliest pair may scan the whole memory for missed items
+        searches = 8 if n == 0 else 0
+        reading = _explained(slots, memory, vector, ids, hypothesis, shortlist, searches)
+        if reading is not None and (best is None or _better(reading, best, slots.dim)):
+            best = reading
+        if best is not None and best.settled:
+            break
+    return best
+
+
+def _better(a: VectorReading, b: VectorReading, dim: int) -> bool:
+    """A settled reading beats an unsettled one; otherwise the lower cost wins."""
+    if a.settled != b.settled:
+        return a.settled
+    return _cost(a, dim) < _cost(b, dim)
+
+
+def _deep_pairs(slots, memory, vector, count: int) -> list[_Hypothesis]:
+    """The ``count`` best (first part, shape) pairs over the whole memory, for a scene
+    whose first part hid too deep in the entry role: one search per shape code for
+    the items closest to ``S ⊙ R_shape ⊙ C(shape)``."""
+    queries = vector[None, :] * slots.shape_role[None, :] * slots.shapes
+    ids, sims = memory.search(queries, 4)
+    flat = np.argsort(-sims.ravel(), kind="stable")[:count]
+    scores = sims.ravel()
+    unseen = len(memory) * len(slots.shapes) - len(flat)
+    return [
+        _Hypothesis(
+            int(ids.ravel()[i]),
+            int(i // ids.shape[1]),
+            float(posteriors(scores[flat], [n], [slots.dim], unseen)[0]),
+        )
+        for n, i in enumerate(flat.tolist())
+    ]
 
 
 def _first_reading(slots, memory, vectors, firsts, shortlist):

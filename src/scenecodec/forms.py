@@ -64,7 +64,7 @@ def normalize_lemma(text: str) -> str:
     >>> normalize_lemma("  Тишина ")
     'тишина'
     """
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text):
+    if not "".join(text.split()).isprintable():
         raise InputError(f"concept {text!r} contains control or undecodable characters")
     lemma = " ".join(unicodedata.normalize("NFC", text).lower().split())
     if not lemma:
@@ -73,7 +73,7 @@ def normalize_lemma(text: str) -> str:
         raise InputError(f"concept {lemma[:20]!r}… is longer than {MAX_LEMMA_CHARS} characters")
     if not any(ch.isalpha() for ch in lemma):
         raise InputError(f"concept {lemma!r} has no letters")
-    if _SYNTAX.search(lemma) or any(ch in _GLYPH_CHARS for ch in lemma):
+    if _SYNTAX.search(lemma) or not _GLYPH_CHARS.isdisjoint(lemma):
         raise InputError(f"concept {lemma!r} contains formula or glyph symbols")
     return lemma
 

@@ -31,6 +31,7 @@ __all__ = [
     "permute",
     "random_bipolar",
     "random_bits",
+    "random_gaussian",
     "similarity",
     "unpack",
 ]
@@ -45,6 +46,20 @@ def random_bits(key: str, nbits: int) -> np.ndarray:
     nbytes = (nbits + 7) // 8
     raw = np.frombuffer(hashlib.shake_256(key.encode("utf-8")).digest(nbytes), dtype=np.uint8)
     return np.unpackbits(raw)[:nbits]
+
+
+def random_gaussian(key: str, n: int) -> np.ndarray:
+    """``n`` standard normal values ``(n,)`` float64 keyed by ``key`` (Box–Muller on
+    SHAKE-256 words), the same everywhere up to the last bit of ``log`` and ``cos``.
+
+    >>> v = random_gaussian("x", 100_000)
+    >>> bool(abs(v.mean()) < 0.01), round(float(v.std()), 2)
+    (True, 1.0)
+    """
+    words = np.frombuffer(hashlib.shake_256(key.encode("utf-8")).digest(8 * n), dtype="<u4")
+    u1 = (words[0::2].astype(np.float64) + 0.5) / 2.0**32
+    u2 = (words[1::2].astype(np.float64) + 0.5) / 2.0**32
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
 
 
 def random_bipolar(key: str, dim: int) -> np.ndarray:

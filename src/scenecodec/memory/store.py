@@ -33,7 +33,7 @@ class Settings:
     embedder: str
 
     def describe(self) -> str:
-        """``dim=1024, seed=0, alpha=0.6, embedder=e5``."""
+        """``dim=1024, seed=0, alpha=0.7, embedder=e5``."""
         return f"dim={self.dim}, seed={self.seed}, alpha={self.alpha}, embedder={self.embedder}"
 
 
