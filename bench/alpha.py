@@ -21,6 +21,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from common import (
+    decode_exact,
     grounded_atoms,
     item_memory,
     machine,
@@ -28,11 +29,8 @@ from common import (
     synonym_scenes,
     table,
 )
-from scenecodec import hv
-from scenecodec.compress import compress_batch
-from scenecodec.decode import decode_batch
 from scenecodec.language.embed import E5Embedder
-from scenecodec.slots import PHASES, Slots, phases_for
+from scenecodec.slots import Slots
 from vocab import load
 
 
@@ -41,19 +39,6 @@ def pairs() -> list[tuple[str, str]]:
 
     lines = (HERE / "data" / "pairs-ru-en.tsv").read_text(encoding="utf-8").splitlines()
     return [tuple(x.split("\t")) for x in lines if x and not x.startswith("#")]
-
-
-def exact(slots, memory, parts, anchors) -> float:
-    codebook = memory.take(np.arange(len(memory)))
-    vectors = hv.unpack(compress_batch(slots, codebook, parts, anchors), slots.dim)
-    readings = decode_batch(slots, memory, vectors)
-    k = parts.shape[1]
-    ok = 0
-    for b, r in enumerate(readings):
-        truth = {(PHASES[p], int(parts[b, i])) for i, p in enumerate(phases_for(k))}
-        truth.add(("anchor", int(anchors[b])))
-        ok += truth == {(s.role, s.item) for s in r.slots}
-    return ok / len(parts)
 
 
 def main() -> None:
@@ -93,8 +78,10 @@ def main() -> None:
             hits += int(np.sum(sims > sims[index[en]]) < 10)
         atom_sim = np.sum(a32[left] * a32[right], axis=1)
         rho = spearmanr(atom_sim, emb_sim).statistic
-        exact_random = exact(slots, memory, random_scenes[:, :k], random_scenes[:, k])
-        exact_syn = exact(slots, memory, syn_scenes[:, :k], syn_scenes[:, k])
+        exact_random, _ = decode_exact(
+            slots, memory, random_scenes[:, :k], random_scenes[:, k], atoms
+        )
+        exact_syn, _ = decode_exact(slots, memory, syn_scenes[:, :k], syn_scenes[:, k], atoms)
         results.append(
             [
                 alpha,

@@ -16,12 +16,12 @@ slot, p = ∫ φ(h) Φ(h + √(d/k))^(N−1) dh, and p^(k+1) for the whole scene
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from scipy import integrate, stats
 
 from common import (
+    decode_exact,
     grounded_atoms,
     item_memory,
     machine,
@@ -29,11 +29,8 @@ from common import (
     synonym_scenes,
     table,
 )
-from scenecodec import hv
 from scenecodec.atoms import DEFAULT_ALPHA
-from scenecodec.compress import compress_batch
-from scenecodec.decode import decode_batch
-from scenecodec.slots import PHASES, Slots, phases_for
+from scenecodec.slots import Slots
 from vocab import load
 
 
@@ -45,30 +42,6 @@ def predicted(d: int, k: int, n: int) -> float:
         return stats.norm.pdf(h) * np.exp((n - 1) * stats.norm.logcdf(h + shift))
 
     return integrate.quad(f, -10, 10, limit=200)[0]
-
-
-def exact_fraction(slots, memory, parts, anchors, codebook, show: int = 0) -> tuple[float, float]:
-    """Fraction of scenes decoded exactly, and scenes decoded per second."""
-    vectors = hv.unpack(compress_batch(slots, codebook, parts, anchors), slots.dim)
-    start = time.perf_counter()
-    readings = decode_batch(slots, memory, vectors)
-    rate = len(parts) / (time.perf_counter() - start)
-    k = parts.shape[1]
-    ok = 0
-    for b, r in enumerate(readings):
-        truth = {(PHASES[p], int(parts[b, i])) for i, p in enumerate(phases_for(k))}
-        truth.add(("anchor", int(anchors[b])))
-        got = {(s.role, s.item) for s in r.slots}
-        ok += truth == got
-        if truth != got and show:
-            show -= 1
-            print(
-                "  missed",
-                sorted((p, memory.label(i)) for p, i in truth - got),
-                "read",
-                sorted((p, memory.label(i)) for p, i in got - truth),
-            )
-    return ok / len(parts), rate
 
 
 def main() -> None:
@@ -96,10 +69,8 @@ def main() -> None:
             rand = np.stack([rng.choice(n, k + 1, replace=False) for _ in range(m)])
             near = synonym_scenes(syn, m, k + 1, rng)
             p = predicted(1024, k, n)
-            r_ok, r_rate = exact_fraction(
-                slots, memory, rand[:, :k], rand[:, k], codebook, args.show
-            )
-            s_ok, _ = exact_fraction(slots, memory, near[:, :k], near[:, k], codebook, args.show)
+            r_ok, r_rate = decode_exact(slots, memory, rand[:, :k], rand[:, k], codebook, args.show)
+            s_ok, _ = decode_exact(slots, memory, near[:, :k], near[:, k], codebook, args.show)
             rows.append(
                 [
                     f"{n:,}",

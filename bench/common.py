@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,20 @@ import numpy as np
 from scenecodec import hv
 from scenecodec.atoms import Atoms
 from scenecodec.cleanup import ItemMemory
+from scenecodec.compress import compress_batch
+from scenecodec.decode import decode_batch
 from scenecodec.language.embed import E5Embedder
+from scenecodec.slots import PHASES, phases_for
+
+__all__ = [
+    "decode_exact",
+    "grounded_atoms",
+    "item_memory",
+    "machine",
+    "near_synonym_pairs",
+    "synonym_scenes",
+    "table",
+]
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,9 +94,6 @@ def near_synonym_pairs(
     return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
 
 
-__all__ = ["grounded_atoms", "hv", "item_memory", "machine", "near_synonym_pairs", "table"]
-
-
 def synonym_scenes(
     pairs: np.ndarray, count: int, size: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -100,3 +111,27 @@ def synonym_scenes(
                 break
         out[row] = words[:size]
     return out
+
+
+def decode_exact(slots, memory, parts, anchors, codebook, show: int = 0) -> tuple[float, float]:
+    """Fraction of scenes decoded exactly, and scenes decoded per second."""
+    vectors = hv.unpack(compress_batch(slots, codebook, parts, anchors), slots.dim)
+    start = time.perf_counter()
+    readings = decode_batch(slots, memory, vectors)
+    rate = len(parts) / (time.perf_counter() - start)
+    k = parts.shape[1]
+    ok = 0
+    for b, r in enumerate(readings):
+        truth = {(PHASES[p], int(parts[b, i])) for i, p in enumerate(phases_for(k))}
+        truth.add(("anchor", int(anchors[b])))
+        got = {(s.role, s.item) for s in r.slots}
+        ok += truth == got
+        if truth != got and show:
+            show -= 1
+            print(
+                "  missed",
+                sorted((p, memory.label(i)) for p, i in truth - got),
+                "read",
+                sorted((p, memory.label(i)) for p, i in got - truth),
+            )
+    return ok / len(parts), rate

@@ -210,3 +210,18 @@ def test_bad_settings(memory_path, bad):
     with pytest.raises(InputError):
         Codec.open(memory_path, **bad)
     assert not memory_path.exists()
+
+
+def test_seed_scene_exact_forms_with_default_settings(e5_codec):
+    """Pinned outputs of the default settings (e5, α = 0.7, d = 1024, seed 0): a change to
+    atoms, roles or glyphs that would break existing memories fails here."""
+    scene = e5_codec.compress(SEED_FORMULA)
+    assert (scene.code, scene.glyph, scene.name) == ("Δ1", "🜒○", "жарстрахтишинавход")
+    assert hv.pack(scene.vector)[:8].tobytes().hex() == "e69d0075098b872a"
+    fused = e5_codec.resolve("тишинажарвход")
+    assert (fused.formula, fused.glyph) == ("тишина + жар → вход", "🜱▽")
+    assert hv.pack(fused.vector)[:8].tobytes().hex() == "79595eda6d99ca5f"
+    expansion = e5_codec.expand("тишинажарвход")
+    assert expansion.decoded.formula == "тишина + жар → вход"
+    assert [c.phase for c in expansion.decoded.concepts] == ["entry", "peak"]
+    assert expansion.neighbours[0].scene.code == "Δ1"

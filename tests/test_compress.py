@@ -61,7 +61,8 @@ def test_bad_part_layouts(setup):
 def test_scene_is_similar_to_its_bound_parts(setup):
     slots, codebook, _ = setup
     v = compress_one(slots, codebook[:7], codebook[7])
-    sims = [hv.similarity(v, slots.phase_roles[p] * codebook[i]) for i, p in enumerate(phases_for(7))]
+    bound = [slots.phase_roles[p] * codebook[i] for i, p in enumerate(phases_for(7))]
+    sims = [hv.similarity(v, b) for b in bound]
     assert min(sims) > 0.15
     assert abs(hv.similarity(v, codebook[0])) < 0.12  # unbound parts are hidden
     assert phase_sizes(7) == (3, 2, 2)

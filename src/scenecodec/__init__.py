@@ -14,13 +14,15 @@ expanded.
 ('Δ1', 'жар + страх + тишина → вход')
 """
 
+from importlib.metadata import version
+
 from scenecodec.codec import Codec
 from scenecodec.errors import InputError, NotFoundError, ScenecodecError, StoreError
 from scenecodec.forms import Formula, parse_formula
 from scenecodec.language.split import SplitResult
 from scenecodec.scene import Concept, Decoded, DecodedConcept, Expansion, Recalled, Scene
 
-__version__ = "0.1.0"
+__version__ = version("scenecodec")
 
 __all__ = [
     "Codec",

@@ -250,9 +250,8 @@ def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, conf
     vec = vectors[rows]
     first_atoms = memory.take(firsts)
     first_cos = (first_atoms * (vec * roles[0])).sum(axis=1, dtype=np.int32) / d
-    others = lists[0][1][:, counts[0] :]
     members, cosines = [firsts[:, None]], [first_cos[:, None]]
-    confs = [_first_pass_confidence(np.c_[first_cos, others], 1, d, len(memory))]
+    confs = [confidence[:, None]]  # the first part is known through its (first, shape) pair
     role_index = [0]
     for r, ((i, s), m) in enumerate(zip(lists, counts, strict=True)):
         members.append(i[:, :m])
