@@ -8,11 +8,15 @@ Steps for a batch of vectors ``(B, d)``:
    entry candidates unbinds it and is cleaned up against the 64 shape codes:
    the first part, the number of concepts ``k`` and whether there is an
    anchor, hence how many concepts sit in each phase.
-3. **Explaining away** (:func:`scenecodec.cleanup.explain_away`): re-read
-   every slot on the dimensions where the other components cancel, until
-   nothing changes.
-4. **Confidence** per slot from the final scores (:func:`scenecodec.cleanup.posterior`).
-5. **Residual**: the fraction of the vector's energy that the decoded
+3. **Clear readings stand**: where the shape is sure and every phase's members
+   stand clear of the noise, the first reading is the answer (vectorised).
+4. **Explaining away** for the rest (:func:`scenecodec.cleanup.explain_away`):
+   re-read every slot on the dimensions where the other components cancel,
+   until nothing changes; try the next (first part, shape) pairs until one
+   settles, and if none does, search the whole memory for the first part of
+   each shape code.
+5. **Confidence** per slot (:func:`scenecodec.cleanup.posteriors`) and the
+   **residual**: the fraction of the vector's energy that the decoded
    components do not explain, ``‖s − Vc‖² / ‖s‖²`` with ``c`` the least-squares
    coefficients of the bound components ``V``. Even a perfect reading leaves
    about ``1 − 2/π ≈ 0.36`` for a large scene (0.25 for the smallest): the sign
@@ -225,8 +229,9 @@ def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, conf
     """Readings of the scenes ``rows`` (all of shape ``shape``, first parts ``firsts``)
     whose first reading is clear: in every phase the weakest member stands a
     standard deviation above the largest noise the memory can produce
-    (``(√(2 ln N) + 1)/√d``) and one above the best non-member. Yields
-    ``(row, reading)`` for those; the others are left to explaining away."""
+    (``(√(2 ln N) + 1)/√d``) and one above the best non-member, and the reading
+    is settled (:func:`_settled`). Yields ``(row, reading)`` for those; the
+    others are left to explaining away."""
     d = slots.dim
     k, has_anchor = slots.read_shape(shape)
     floor = (np.sqrt(2.0 * np.log(max(len(memory), 2))) + 1.0) / np.sqrt(d)
@@ -260,12 +265,19 @@ def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, conf
         role_index += [r] * m
     members, cosines, confs = (np.concatenate(x, axis=1) for x in (members, cosines, confs))
     names = [PHASES[r] if r < 3 else ANCHOR for r in role_index]
-    bound = memory.take(members.ravel()).reshape(*members.shape, d) * roles[role_index][None]
-    known = np.stack([first_atoms * v for v in slots.structure(k, has_anchor)], axis=1)
+    atoms = memory.take(members.ravel()).reshape(*members.shape, d)
+    bound = atoms * roles[role_index][None]
+    structure = slots.structure(k, has_anchor)
+    weights = roles[role_index].astype(np.int16)
+    weights[0] += np.sum(structure, axis=0, dtype=np.int16)
+    held = _settled(vec, atoms, weights)
+    known = np.stack([first_atoms * v for v in structure], axis=1)
     residuals = _residuals(
         np.concatenate([known, bound], axis=1).astype(np.float32), vec.astype(np.float32)
     )
     for j, b in enumerate(rows.tolist()):
+        if not held[j]:
+            continue
         parts = tuple(
             SlotReading(int(members[j, c]), names[c], float(confs[j, c]), float(cosines[j, c]))
             for c in range(len(names))
@@ -274,6 +286,23 @@ def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, conf
             b,
             VectorReading(k, has_anchor, float(confidence[j]), parts, float(residuals[j]), True),
         )
+
+
+def _settled(vectors: np.ndarray, atoms: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Whether each reading explains its vector slot by slot: ``(B,)`` bool.
+
+    ``atoms`` ``(B, n, d)`` are the items read, ``weights`` ``(n, d)`` what each is
+    bound with (its role, and the shape and tiebreak for the first part). Where the
+    other components of a slot sum to less than its weight, the bundle's sign must
+    be the slot's own: every slot must agree there (score ≥ ``_SETTLED``), which a
+    wrong item, or a right one beside a wrong one, does not.
+    """
+    own = atoms.astype(np.int16) * weights[None]  # (B, n, d)
+    total = own.sum(axis=1, dtype=np.int16)
+    masks = np.abs(total[:, None, :] - own) < np.abs(weights)[None]
+    agree = (vectors[:, None, :] == np.sign(own)) & masks
+    scores = (2.0 * agree.sum(axis=2) - masks.sum(axis=2)) / np.maximum(masks.sum(axis=2), 1)
+    return np.all(scores >= _SETTLED, axis=1)
 
 
 def _first_pass_confidence(s: np.ndarray, m: int, dim: int, unseen: int) -> np.ndarray:
