@@ -78,10 +78,8 @@ def main() -> None:
             hits += int(np.sum(sims > sims[index[en]]) < 10)
         atom_sim = np.sum(a32[left] * a32[right], axis=1)
         rho = spearmanr(atom_sim, emb_sim).statistic
-        exact_random, _ = decode_exact(
-            slots, memory, random_scenes[:, :k], random_scenes[:, k], atoms
-        )
-        exact_syn, _ = decode_exact(slots, memory, syn_scenes[:, :k], syn_scenes[:, k], atoms)
+        exact_random = decode_exact(slots, memory, random_scenes[:, :k], random_scenes[:, k], atoms)
+        exact_syn = decode_exact(slots, memory, syn_scenes[:, :k], syn_scenes[:, k], atoms)
         results.append(
             [
                 alpha,

@@ -79,10 +79,6 @@ MemoryOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
-def _open(memory: Path | None, **settings: Any) -> Codec:
-    return Codec.open(memory, **settings)
-
-
 def _emit(as_json: bool, payload: dict, render: Callable[[], None]) -> None:
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
@@ -164,7 +160,7 @@ def compress(
 
       scenecodec compress --file scenes.txt
     """
-    with _open(memory, dim=dim, seed=seed, alpha=alpha, embedder=embedder) as codec:
+    with Codec.open(memory, dim=dim, seed=seed, alpha=alpha, embedder=embedder) as codec:
         if file is not None:
             if concepts or anchor:
                 raise InputError("give either concepts or --file, not both")
@@ -236,7 +232,7 @@ def expand(
 
       scenecodec expand "жар + страх + тишина → вход"
     """
-    with _open(memory) as codec:
+    with Codec.open(memory) as codec:
         expansion = codec.expand(" ".join(scene), neighbours=neighbours)
         _emit(as_json, expansion.to_dict(), lambda: _render_expansion(expansion))
 
@@ -269,7 +265,7 @@ def decode(
 
       scenecodec show Δ1 --save-vector v.npy && scenecodec decode --vector v.npy
     """
-    with _open(memory) as codec:
+    with Codec.open(memory) as codec:
         decoded = codec.decode(_load_vector(vector))
         _emit(
             as_json,
@@ -310,7 +306,7 @@ def recall(
     """
     if (vector is None) == (not cue):
         raise InputError("give a cue or --vector, one of the two")
-    with _open(memory) as codec:
+    with Codec.open(memory) as codec:
         results = codec.recall(_load_vector(vector) if vector else " ".join(cue), k=top)
         _emit(
             as_json,
@@ -333,7 +329,7 @@ def split(
 
       scenecodec split тишинажарвход
     """
-    with _open(memory) as codec:
+    with Codec.open(memory) as codec:
         result = codec.split(name)
 
         def render() -> None:
@@ -352,7 +348,7 @@ def list_scenes(
     as_json: JsonOpt = False,
 ) -> None:
     """List stored scenes in code order."""
-    with _open(memory) as codec:
+    with Codec.open(memory) as codec:
         scenes = codec.scenes(offset, limit or None)
         total = codec.count()
 
@@ -375,7 +371,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one stored scene by its Δ-code."""
-    with _open(memory) as codec:
+    with Codec.open(memory) as codec:
         scene = codec.show(code)
         if save_vector is not None:
             np.save(save_vector, scene.vector)

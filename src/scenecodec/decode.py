@@ -84,7 +84,7 @@ def decode_batch(
     vectors: np.ndarray,
     *,
     shortlist: int = 32,
-    firsts: int = 128,
+    firsts: int = 64,
     tries: int = 32,
     deep_tries: int = 8,
     sure: float = 0.999,

@@ -34,7 +34,7 @@ __all__ = ["EXACT_LIMIT", "RERANK", "SKETCH_BITS", "SceneIndex"]
 
 EXACT_LIMIT = 250_000
 SKETCH_BITS = 256
-RERANK = 512
+RERANK = 1024
 
 
 class SceneIndex:
@@ -82,8 +82,9 @@ class SceneIndex:
     def _reranked(self, packed: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Sketch scan, then exact Hamming distances of the best candidates."""
         width = self._sketch.d // 8
-        _, candidates = self._sketch.search(np.ascontiguousarray(packed[:, :width]),
-                                            max(RERANK, 50 * k))
+        _, candidates = self._sketch.search(
+            np.ascontiguousarray(packed[:, :width]), max(RERANK, 50 * k)
+        )
         stored = faiss.rev_swig_ptr(self._full.xb.data(), len(self) * (self.dim // 8))
         codes = np.asarray(stored).reshape(len(self), -1)[candidates]  # (Q, C, d/8)
         dist = np.bitwise_count(codes ^ packed[:, None, :]).sum(axis=2, dtype=np.int32)
