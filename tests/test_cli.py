@@ -162,3 +162,38 @@ def test_help_teaches():
     )
     assert proc.returncode == 0
     assert "scenecodec compress жар страх тишина --anchor вход" in proc.stdout
+
+
+def test_compress_text_stores_the_concepts_of_free_text(tmp_path):
+    path = tmp_path / "m.sqlite"
+    out = js(path, "compress", "--text", "жаркая тревожная тишина перед тем, как войти")
+    assert out["formula"] == "жар + тревога + тишина → вход"
+    assert out["code"] == "Δ1"
+    again = js(path, "expand", "жаркая тревожная тишина перед тем, как войти")
+    assert again["scene"]["code"] == "Δ1"
+
+
+def test_concepts_command_explains_its_choice(tmp_path):
+    out = js(tmp_path / "m.sqlite", "concepts", "жаркая тревожная тишина перед тем, как войти")
+    assert out["formula"] == "жар + тревога + тишина → вход"
+    assert out["anchor"]["lemma"] == "вход" and out["anchor"]["source"] == "войти"
+    first = out["concepts"][0]
+    assert set(first) >= {"lemma", "pos", "salience", "rarity", "centrality", "words"}
+    assert not (tmp_path / "m.sqlite").exists() or js(tmp_path / "m.sqlite", "list")["scenes"] == []
+
+
+def test_recall_by_an_english_paraphrase_of_a_russian_scene(tmp_path):
+    path = tmp_path / "m.sqlite"
+    run(path, "compress", "жар", "страх", "тишина", "--anchor", "вход")
+    run(path, "compress", "стол", "окно", "книга", "--anchor", "лампа")
+    out = js(path, "recall", "heat + fear + silence → entrance", "--top", "1")
+    assert out["results"][0]["scene"]["formula"] == SEED
+
+
+@pytest.mark.parametrize("text", ["42 3.14", "и в на, но", "🔥🔥"])
+def test_text_without_content_words_exits_2(tmp_path, text):
+    path = tmp_path / "m.sqlite"
+    proc = run(path, "compress", "--text", text, "--embedder", "hash", check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "content words" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -225,3 +225,15 @@ def test_seed_scene_exact_forms_with_default_settings(e5_codec):
     assert expansion.decoded.formula == "тишина + жар → вход"
     assert [c.phase for c in expansion.decoded.concepts] == ["entry", "peak"]
     assert expansion.neighbours[0].scene.code == "Δ1"
+
+
+def test_recall_by_meaning_across_languages(e5_codec):
+    e5_codec.compress(SEED_FORMULA)
+    e5_codec.compress("стол + окно + книга → лампа")
+    e5_codec.compress("море + соль + ветер → берег")
+    for cue in ("heat fear silence entrance", ["heat", "fear"], "знойная тревога у входа"):
+        assert e5_codec.recall(cue, k=1)[0].scene.formula == SEED_FORMULA, cue
+    # a whole-scene cue still compares slots: the same concepts in another order score lower
+    same = e5_codec.recall(SEED_FORMULA, k=1)[0].score
+    shuffled = e5_codec.recall("тишина + страх + жар → вход", k=1)[0].score
+    assert same == pytest.approx(1.0) and shuffled < 0.8

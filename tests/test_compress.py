@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from scenecodec import hv
-from scenecodec.compress import bag_vector, compress_batch, compress_one
+from scenecodec.compress import compress_batch, compress_one, gist, gist_batch
 from scenecodec.slots import Slots, phase_sizes, phases_for
 
 
@@ -77,9 +77,26 @@ def test_unrelated_scenes_of_the_same_shape_share_nothing(setup):
     assert abs(float(np.mean(sims))) < 0.01
 
 
-def test_bag_cue_finds_concepts_in_any_slot(setup):
-    slots, codebook, _ = setup
-    scene = compress_one(slots, codebook[[0, 1, 2]], codebook[3])
-    other = compress_one(slots, codebook[[10, 11, 12]], codebook[13])
-    cue = bag_vector(slots, codebook[[3, 1]])  # the anchor and the peak, order given reversed
-    assert hv.similarity(cue, scene) > hv.similarity(cue, other) + 0.1
+def test_gist_cue_finds_concepts_in_any_slot(setup):
+    _, codebook, _ = setup
+    scene = gist(codebook[[0, 1, 2, 3]])
+    other = gist(codebook[[10, 11, 12, 13]])
+    cue = gist(codebook[[3, 1]])  # the anchor and the peak, order given reversed
+    assert hv.similarity(cue, scene) > 0.4
+    assert abs(hv.similarity(cue, other)) < 0.15
+
+
+def test_gist_batch_equals_one_at_a_time(setup):
+    _, codebook, _ = setup
+    parts = np.array([[0, 1, 2], [4, 5, -1], [6, -1, -1]])
+    anchors = np.array([3, -1, 7])
+    batch = hv.unpack(gist_batch(codebook, parts, anchors), 1024)
+    singles = [[0, 1, 2, 3], [4, 5], [6, 7]]
+    for row, picks in zip(batch, singles, strict=True):
+        assert np.array_equal(row, gist(codebook[picks]))
+
+
+def test_weighted_gist_leans_to_the_heavier_atom(setup):
+    _, codebook, _ = setup
+    g = gist(codebook[[0, 1]], np.array([1.0, 0.3]))
+    assert hv.similarity(g, codebook[0]) == 1.0

@@ -125,5 +125,16 @@ def test_stored_bytes_per_scene(memory_path):
     with Codec.open(memory_path, embedder="hash") as codec:
         codec.compress("жар + страх → вход")
     db = sqlite3.connect(memory_path)
-    assert db.execute("SELECT length(vector) FROM scenes").fetchone()[0] == 128
-    assert db.execute("SELECT length(atom) FROM concepts LIMIT 1").fetchone()[0] == 128
+    assert db.execute("SELECT length(vector), length(gist) FROM scenes").fetchone() == (128, 128)
+    row = db.execute("SELECT length(atom), length(embedding) FROM concepts LIMIT 1").fetchone()
+    assert row == (128, 4 * 384)  # the embedding (float32), for recall by meaning
+
+
+def test_memory_of_an_older_schema_is_refused_with_a_clear_error(memory_path):
+    with Codec.open(memory_path, embedder="hash") as codec:
+        codec.compress("жар + страх → вход")
+    db = sqlite3.connect(memory_path)
+    db.execute("PRAGMA user_version=1")
+    db.close()
+    with pytest.raises(StoreError, match="schema version 1; this scenecodec reads version 2"):
+        Codec.open(memory_path)

@@ -1,11 +1,12 @@
-"""Build the shipped reference vocabulary and the e5 centring statistics.
+"""Build the shipped reference vocabulary and the embedders' centring statistics.
 
 Writes ``src/scenecodec/data/reference-vocabulary.txt`` (the 4,000 most frequent
-alphabetic words of length ≥ 2 in wordfreq's Russian and English lists) and
-``src/scenecodec/data/centre-e5.npz`` (per-dimension mean and standard deviation
-of their raw e5 ``query:`` embeddings). Run once when the embedder changes:
+alphabetic words of length ≥ 2 in wordfreq's Russian and English lists) and, per
+backend, ``src/scenecodec/data/centre-<backend>.npz`` (per-dimension mean and
+standard deviation of the raw embeddings of the words the backend knows: all of
+them for e5, the Russian ones for navec). Run once when an embedder changes:
 
-    python tools/centre_stats.py
+    python tools/centre_stats.py --backends e5 navec
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import wordfreq
 from rich.progress import track
 
-from scenecodec.language.embed import E5Embedder
+from scenecodec.language.embed import EMBEDDERS
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "scenecodec" / "data"
 
@@ -36,15 +37,18 @@ def vocabulary(per_language: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-language", type=int, default=4000)
+    parser.add_argument("--backends", nargs="+", default=["e5", "navec"])
     args = parser.parse_args()
     words = vocabulary(args.per_language)
-    embedder = E5Embedder()
-    rows = [embedder.raw(words[i : i + 256]) for i in track(range(0, len(words), 256), "e5")]
-    raw = np.concatenate(rows)
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "reference-vocabulary.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-    np.savez(DATA / "centre-e5.npz", mean=raw.mean(0), std=raw.std(0), words=len(words))
-    print(f"wrote statistics of {len(words)} words to {DATA}")
+    for name in args.backends:
+        embedder = EMBEDDERS[name]()
+        chunks = range(0, len(words), 256)
+        raw = np.concatenate([embedder.raw(words[i : i + 256]) for i in track(chunks, name)])
+        raw = raw[~np.isnan(raw[:, 0])]
+        np.savez(DATA / f"centre-{name}.npz", mean=raw.mean(0), std=raw.std(0), words=len(raw))
+        print(f"{name}: statistics of {len(raw)} words written to {DATA}")
 
 
 if __name__ == "__main__":

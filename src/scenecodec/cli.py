@@ -133,6 +133,12 @@ def compress(
     anchor: Annotated[
         str | None, typer.Option("--anchor", "-a", help="The anchor: the scene's point of action.")
     ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text", "-t", help="Free text (Russian or English): its 3–7 concepts and anchor."
+        ),
+    ] = None,
     file: Annotated[
         Path | None,
         typer.Option(
@@ -146,7 +152,7 @@ def compress(
         float | None, typer.Option(help="Grounding weight α of a new memory's atoms [0.7].")
     ] = None,
     embedder: Annotated[
-        str | None, typer.Option(help="Embedder of a new memory: e5 or hash [e5].")
+        str | None, typer.Option(help="Embedder of a new memory: e5, navec or hash [e5].")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -158,12 +164,20 @@ def compress(
 
       scenecodec compress "(жар + страх → шаг) + тишина → вход"
 
+      scenecodec compress --text "жаркая тревожная тишина перед тем, как войти"
+
       scenecodec compress --file scenes.txt
     """
     with Codec.open(memory, dim=dim, seed=seed, alpha=alpha, embedder=embedder) as codec:
+        if sum((bool(concepts), text is not None, file is not None)) > 1:
+            raise InputError("give one of concepts, --text or --file")
+        if text is not None:
+            scene = codec.compress(text=text, anchor=anchor)
+            _emit(as_json, scene.to_dict(), lambda: _scene_lines(scene))
+            return
         if file is not None:
-            if concepts or anchor:
-                raise InputError("give either concepts or --file, not both")
+            if anchor:
+                raise InputError("--anchor does not go with --file; write anchors in the formulas")
             scenes = _compress_file(codec, file)
             _emit(
                 as_json,
@@ -213,7 +227,8 @@ def expand(
     scene: Annotated[
         list[str],
         typer.Argument(
-            help="A fused name, Δ-code, glyph, formula or concepts.", show_default=False
+            help="A fused name, Δ-code, glyph, formula, concepts or free text.",
+            show_default=False,
         ),
     ],
     memory: MemoryOpt = None,
@@ -231,6 +246,8 @@ def expand(
       scenecodec expand Δ1
 
       scenecodec expand "жар + страх + тишина → вход"
+
+      scenecodec expand "hot anxious silence before stepping inside"
     """
     with Codec.open(memory) as codec:
         expansion = codec.expand(" ".join(scene), neighbours=neighbours)
@@ -286,7 +303,8 @@ def recall(
     cue: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Concepts, a fused name, formula, Δ-code or glyph.", show_default=False
+            help="Concepts, free text, a fused name, formula, Δ-code or glyph.",
+            show_default=False,
         ),
     ] = None,
     vector: Annotated[
@@ -313,6 +331,52 @@ def recall(
             {"results": [r.to_dict() for r in results]},
             lambda: _recalled_table(results, "recalled"),
         )
+
+
+@app.command()
+def concepts(
+    text: Annotated[list[str], typer.Argument(help="Free text, Russian or English.")],
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the concepts free text compresses to: lemma, part of speech, salience and
+    why (rarity, centrality), and the anchor. Nothing is stored.
+
+    Examples:
+
+      scenecodec concepts "жаркая тревожная тишина перед тем, как войти"
+
+      scenecodec concepts "the smell of rain on hot asphalt" --json
+    """
+    with Codec.open(memory) as codec:
+        chosen = codec.concepts(" ".join(text))
+
+        def render() -> None:
+            out.print(f"  formula  {chosen.formula}")
+            table = Table(box=None)
+            for column in ("", "concept", "from", "pos", "salience", "rarity", "centrality"):
+                table.add_column(column)
+            picked = {c.lemma for c in chosen.parts} | (
+                {chosen.anchor.lemma} if chosen.anchor else set()
+            )
+            for c in chosen.candidates:
+                mark = (
+                    "→"
+                    if chosen.anchor and c.lemma == chosen.anchor.lemma
+                    else ("•" if c.lemma in picked else "")
+                )
+                table.add_row(
+                    mark,
+                    c.lemma,
+                    " ".join(c.words),
+                    c.pos,
+                    f"{c.salience:.3f}",
+                    f"{c.rarity:.3f}",
+                    f"{c.centrality:.3f}",
+                )
+            out.print(table)
+
+        _emit(as_json, chosen.to_dict(), render)
 
 
 @app.command()

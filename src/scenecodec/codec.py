@@ -26,7 +26,7 @@ import numpy as np
 from scenecodec import hv
 from scenecodec.atoms import DEFAULT_ALPHA, Atoms
 from scenecodec.cleanup import ItemMemory
-from scenecodec.compress import bag_vector, compress_batch, compress_one
+from scenecodec.compress import compress_batch, compress_one, gist, gist_batch
 from scenecodec.decode import ANCHOR, VectorReading, decode_batch
 from scenecodec.errors import InputError, NotFoundError
 from scenecodec.forms import (
@@ -39,7 +39,9 @@ from scenecodec.forms import (
     parse_code,
     parse_formula,
 )
+from scenecodec.language.concepts import Concepts, extract
 from scenecodec.language.embed import EMBEDDERS, get_embedder
+from scenecodec.language.morph import language, tokenize
 from scenecodec.language.split import SplitResult, Splitter
 from scenecodec.memory import SceneIndex, Settings, SQLiteStore, default_path
 from scenecodec.memory.store import PartRecord, SceneRecord, Store
@@ -53,6 +55,12 @@ Progress = Callable[[str, int, int], None]
 
 Cue = str | Sequence[str] | Scene | Formula | np.ndarray
 MAX_DEPTH = 4
+SENSE_MIN = 0.3
+"""Least centred embedding cosine for a stored concept to join a gist cue; translations
+of common words average 0.38 with e5-small (``bench/data/pairs-ru-en.tsv``)."""
+SENSE_TOP = 1
+"""Stored concepts that join a gist cue for each cue concept, in its language and in the
+other (``bench/paraphrase.py``: more only add noise)."""
 
 
 class Codec:
@@ -68,6 +76,12 @@ class Codec:
         self._concepts_seen = 0
         self._parts_seen: set[int] = set()
         self._index = SceneIndex(s.dim)
+        self._gists = SceneIndex(s.dim, "gist")
+        self._senses = np.zeros((0, self.atoms.embedder.dim), dtype=np.float32)
+        self._sense_lemmas: list[str] = []
+        self._sense_row: dict[str, int] = {}
+        self._sense_cyrillic = np.zeros(0, dtype=bool)
+        self._senses_seen = 0
         self._splitter: Splitter | None = None
         self._split_seen = 0
 
@@ -120,13 +134,29 @@ class Codec:
 
     # ── compress ────────────────────────────────────────────────────────────
 
-    def compress(self, concepts: str | Sequence[str] | Formula, anchor: str | None = None) -> Scene:
-        """Compress concepts (a list, or a formula string) with an optional anchor; store it.
+    def compress(
+        self,
+        concepts: str | Sequence[str] | Formula | None = None,
+        anchor: str | None = None,
+        *,
+        text: str | None = None,
+    ) -> Scene:
+        """Compress concepts (a list, or a formula string) with an optional anchor, or
+        the concepts of free ``text`` (see :meth:`concepts`); store the scene.
 
         Returns the stored :class:`Scene`; a scene whose formula is already stored
-        comes back with its existing code.
+        comes back with its existing code. An ``anchor`` given with ``text``
+        replaces the one chosen from the text.
         """
-        formula = self.formula(concepts, anchor)
+        if (concepts is None) == (text is None):
+            raise InputError("give concepts or text, one of the two")
+        if text is not None:
+            chosen = self.concepts(text).formula
+            if anchor is not None:
+                parts = tuple(p for p in (*chosen.parts, chosen.anchor) if p and p != anchor)
+                chosen = Formula(parts, anchor)
+            concepts = chosen
+        formula = self.formula(concepts, anchor if text is None else None)
         with self.store.transaction():
             atoms = self._atoms_for(_leaves(formula), persist=True)
             return self._build(formula, atoms, store=True)
@@ -148,10 +178,12 @@ class Codec:
             step = 10_000
             for start in range(0, len(flat), step):
                 chunk = flat[start : start + step]
-                vectors = hv.unpack(self._encode_flat(chunk, atoms), self.settings.dim)
+                packed, gists = self._encode_flat(chunk, atoms)
+                vectors = hv.unpack(packed, self.settings.dim)
                 marks = glyphs(vectors, self.settings.seed)
                 records = [
-                    self._record(f, v, {}, g) for f, v, g in zip(chunk, vectors, marks, strict=True)
+                    self._record(f, v, {}, g.tobytes(), m)
+                    for f, v, g, m in zip(chunk, vectors, gists, marks, strict=True)
                 ]
                 ids = self.store.add_scenes(records)
                 scenes.update(
@@ -202,19 +234,25 @@ class Codec:
         step = 256
         for i in range(0, len(missing), step):
             chunk = missing[i : i + step]
-            made = self.atoms.make(chunk)
+            senses = self.atoms.embedder.embed(chunk)
+            made = self.atoms.combine(chunk, senses)
             out.update(zip(chunk, made, strict=True))
             if persist:
                 packed = hv.pack(made)
                 self.store.put_atoms(
-                    {w: row.tobytes() for w, row in zip(chunk, packed, strict=True)}
+                    {
+                        w: (row.tobytes(), sense.astype(np.float32).tobytes())
+                        for w, row, sense in zip(chunk, packed, senses, strict=True)
+                    }
                 )
             if progress:
                 progress("atoms", min(i + step, len(missing)), len(missing))
         return out
 
-    def _encode_flat(self, formulas: list[Formula], atoms: dict[str, np.ndarray]) -> np.ndarray:
-        """Packed vectors ``(n, d/8)`` of formulas whose parts are all concepts, in one batch."""
+    def _encode_flat(
+        self, formulas: list[Formula], atoms: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Packed vectors and gists ``(n, d/8)`` of formulas whose parts are all concepts."""
         lemmas = list(atoms)
         row = {w: i for i, w in enumerate(lemmas)}
         codebook = np.stack([atoms[w] for w in lemmas])
@@ -224,7 +262,10 @@ class Codec:
             parts[n, : len(f.parts)] = [row[p] for p in f.parts]
             if f.anchor is not None:
                 anchors[n] = row[f.anchor]
-        return compress_batch(self.slots, codebook, parts, anchors)
+        return (
+            compress_batch(self.slots, codebook, parts, anchors),
+            gist_batch(codebook, parts, anchors),
+        )
 
     def _build(
         self,
@@ -255,7 +296,8 @@ class Codec:
             for i, p in enumerate(formula.all_parts()):
                 sub = subs.get(i)
                 items[_label(p, sub)] = vectors[i]
-        record = self._record(formula, vector, subs)
+        essence = gist(np.stack([atoms[w] for w in _leaves(formula)]))
+        record = self._record(formula, vector, subs, hv.pack(essence).tobytes())
         if not store:
             found = self.store.find(formula=record.formula)
             return self._scene(found[0]) if found else self._scene(record, vector=vector)
@@ -263,7 +305,12 @@ class Codec:
         return self._scene(record, vector=vector, scene_id=scene_id)
 
     def _record(
-        self, formula: Formula, vector: np.ndarray, subs: dict[int, Scene], glyph: str | None = None
+        self,
+        formula: Formula,
+        vector: np.ndarray,
+        subs: dict[int, Scene],
+        packed_gist: bytes,
+        glyph: str | None = None,
     ) -> SceneRecord:
         """The storable record of an encoded formula; ``subs`` are its sub-scenes by position."""
         phases = [PHASES[p] for p in phases_for(len(formula.parts))]
@@ -281,6 +328,7 @@ class Codec:
             name=formula.name(),
             glyph=glyph or glyphs(vector, self.settings.seed)[0],
             vector=hv.pack(vector).tobytes(),
+            gist=packed_gist,
             parts=parts,
         )
 
@@ -382,7 +430,8 @@ class Codec:
 
     def resolve(self, x: Cue) -> Scene:
         """The scene that ``x`` names: a :class:`Scene`, Δ-code, glyph, formula, fused
-        name, several concepts (space-separated or a list) or a vector (decoded).
+        name, several concepts (space-separated lemmas or a list), free text (its
+        :meth:`concepts`) or a vector (decoded).
 
         Stored scenes come back as stored; others are encoded without storing
         (``code`` is ``None``).
@@ -412,7 +461,7 @@ class Codec:
                 parts = self.split(x).parts
                 x = Formula(parts[:-1], parts[-1]) if len(parts) > 1 else Formula(parts)
             elif kind == "concepts":
-                x = Formula(tuple(normalize_lemma(w) for w in x.split()))
+                x = self.concepts(x).formula if _is_text(x) else Formula(_words(x))
         formula = self.formula(x)
         atoms = self._atoms_for(_leaves(formula), persist=False)
         items: dict[str, np.ndarray] = {}
@@ -441,43 +490,110 @@ class Codec:
         return self.store.count()
 
     def cue_vector(self, cue: Cue) -> np.ndarray:
-        """The query vector ``(d,)`` for a recall cue.
+        """The query vector ``(d,)`` for a recall cue (see :meth:`recall`)."""
+        return self._cue(cue)[0]
 
-        A scene, Δ-code, glyph, formula or vector cue is that scene's vector; a
-        fused name, space-separated concepts or a list of concepts is a bag cue
-        (:func:`~scenecodec.compress.bag_vector`) that finds the concepts in any slot.
-        """
+    def _cue(self, cue: Cue) -> tuple[np.ndarray, SceneIndex]:
+        """The query and the index it searches: scene vectors or gists."""
         if isinstance(cue, np.ndarray):
-            return self._vector(cue)
+            return self._vector(cue), self._index
         if isinstance(cue, str):
             kind = classify(cue)
             if kind == "name":
                 found = self.store.find(name=normalize_lemma(cue).replace(" ", ""))
                 if found:
-                    return self._scene(found[0]).vector
+                    return self._scene(found[0]).vector, self._index
                 lemmas = list(self.split(cue).parts)
             elif kind == "concepts":
-                lemmas = [normalize_lemma(w) for w in cue.split()]
+                lemmas = list(_leaves(self.concepts(cue).formula) if _is_text(cue) else _words(cue))
             else:
-                return self.resolve(cue).vector
+                return self.resolve(cue).vector, self._index
         elif isinstance(cue, Scene | Formula):
-            return self.resolve(cue).vector
+            return self.resolve(cue).vector, self._index
         else:
             lemmas = [normalize_lemma(c) for c in cue]
             if not lemmas:
                 raise InputError("empty cue")
+        return self._gist_query(list(dict.fromkeys(lemmas))), self._gists
+
+    def _gist_query(self, lemmas: list[str]) -> np.ndarray:
+        """A gist cue for ``lemmas``: their atoms, plus the stored concepts nearest in
+        meaning to each (centred embedding cosine ≥ :data:`SENSE_MIN`, the best
+        :data:`SENSE_TOP` in the cue word's language and in the other, weighted by
+        cosine) — so that ``heat`` finds ``жар``."""
         atoms = self._atoms_for(lemmas, persist=False)
-        return bag_vector(self.slots, np.stack([atoms[w] for w in lemmas]))
+        rows = [atoms[w].astype(np.float32) for w in lemmas]
+        weights = [1.0] * len(lemmas)
+        senses = self._stored_senses()
+        if len(senses):
+            cue = self._embed(lemmas)
+            sims = cue @ senses.T  # (m, n)
+            near: dict[str, float] = {}
+            for lemma, row in zip(lemmas, sims, strict=True):
+                # the nearest in the cue's own language, and the nearest in the other:
+                # otherwise same-language near-synonyms crowd the translations out
+                own = self._sense_cyrillic == (language(lemma) == "ru")
+                for side in (own, ~own):
+                    ranked = np.flatnonzero(side)[np.argsort(-row[side])[:SENSE_TOP]]
+                    for j in ranked:
+                        label = self._sense_lemmas[j]
+                        if row[j] >= SENSE_MIN and label not in lemmas:
+                            near[label] = max(near.get(label, 0.0), float(row[j]))
+            if near:
+                extra = self._atoms_for(list(near), persist=False)
+                rows += [extra[w].astype(np.float32) for w in near]
+                weights += list(near.values())
+        return gist(np.stack(rows), np.array(weights))
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The memory embedder's vectors ``(n, e)``, read from the store for stored
+        concepts (the very vectors their atoms were made from) and computed for others."""
+        senses = self._stored_senses()
+        out = np.empty((len(texts), self.atoms.embedder.dim), dtype=np.float32)
+        fresh = [i for i, t in enumerate(texts) if t not in self._sense_row]
+        for i, t in enumerate(texts):
+            if t in self._sense_row:
+                out[i] = senses[self._sense_row[t]]
+        if fresh:
+            out[fresh] = self.atoms.embedder.embed([texts[i] for i in fresh])
+        return out
+
+    def _stored_senses(self) -> np.ndarray:
+        """Embeddings ``(n, e)`` of every stored concept, topped up from the store."""
+        ids, lemmas, senses = self.store.embeddings_since(self._senses_seen)
+        if ids:
+            self._sense_row.update((w, len(self._sense_lemmas) + i) for i, w in enumerate(lemmas))
+            self._senses = np.concatenate([self._senses, senses.astype(np.float32)])
+            self._sense_lemmas += lemmas
+            self._sense_cyrillic = np.array([language(w) == "ru" for w in self._sense_lemmas])
+            self._senses_seen = ids[-1]
+        return self._senses
 
     def recall(self, cue: Cue, k: int = 10) -> list[Recalled]:
-        """The ``k`` stored scenes nearest to ``cue`` (see :meth:`cue_vector`), best first."""
+        """The ``k`` stored scenes nearest to ``cue``, best first, with cosine scores.
+
+        A vector, scene, Δ-code, glyph or formula is matched as a whole scene,
+        slots and order included. Concepts whose places are unknown — a fused
+        name, space-separated or listed concepts, free text (its :meth:`concepts`)
+        — are matched against the scenes' gists (:func:`~scenecodec.compress.gist`),
+        joined by the stored concepts nearest to them in meaning, in either
+        language.
+        """
         if k < 1:
             raise InputError(f"k must be 1 or more, got {k}")
-        return self._nearest(self.cue_vector(cue), k)
+        query, index = self._cue(cue)
+        return self._nearest(query, k, index=index)
 
-    def _nearest(self, query: np.ndarray, k: int, exclude: str | None = None) -> list[Recalled]:
-        self._index.refresh(self.store)
-        ids, sims = self._index.search(query[None, :], k + (exclude is not None))
+    def _nearest(
+        self,
+        query: np.ndarray,
+        k: int,
+        exclude: str | None = None,
+        index: SceneIndex | None = None,
+    ) -> list[Recalled]:
+        index = self._index if index is None else index
+        index.refresh(self.store)
+        ids, sims = index.search(query[None, :], k + (exclude is not None))
         records = {r.id: r for r in self.store.iter_records(ids[0].tolist())}
         out = [
             Recalled(self._scene(records[i]), float(s))
@@ -499,6 +615,11 @@ class Codec:
 
     # ── names ───────────────────────────────────────────────────────────────
 
+    def concepts(self, text: str) -> Concepts:
+        """The 3–7 concepts and the anchor of free ``text`` in Russian or English
+        (:func:`~scenecodec.language.concepts.extract` with this memory's embedder)."""
+        return extract(text, _Senses(self))
+
     def split(self, name: str) -> SplitResult:
         """Split a fused name into words; concepts stored in memory count as known words."""
         if self._splitter is None:
@@ -508,6 +629,20 @@ class Codec:
             self._splitter.add(lemmas)
             self._split_seen = ids[-1]
         return self._splitter.split(name)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(normalize_lemma(w) for w in text.split())
+
+
+def _is_text(text: str) -> bool:
+    """True unless every word of ``text`` is already a content word in its dictionary
+    form (``жар страх тишина``): then the words are the concepts, as typed."""
+    words = text.split()
+    tokens = tokenize(text)
+    return len(tokens) != len(words) or any(
+        not t.content or t.lemma != t.text.lower() for t in tokens
+    )
 
 
 def _part(text: str) -> str | Formula:
@@ -550,3 +685,13 @@ def _validate(formula: Formula, depth: int) -> None:
         seen.add(key)
         if isinstance(p, Formula):
             _validate(p, depth + 1)
+
+
+class _Senses:
+    """The codec's embedder as :func:`~scenecodec.language.concepts.extract` sees it:
+    stored concepts answered from the memory, without running the model."""
+
+    def __init__(self, codec: Codec):
+        self.name = codec.atoms.embedder.name
+        self.dim = codec.atoms.embedder.dim
+        self.embed = codec._embed

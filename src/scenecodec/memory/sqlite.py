@@ -36,7 +36,7 @@ from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
 APPLICATION_ID = 0x5343454E  # "SCEN"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _PHASES = ("entry", "peak", "decline", "anchor")
 
@@ -45,7 +45,8 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE concepts (
     id INTEGER PRIMARY KEY,
     lemma TEXT NOT NULL UNIQUE,
-    atom BLOB NOT NULL
+    atom BLOB NOT NULL,
+    embedding BLOB NOT NULL
 );
 CREATE TABLE scenes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -53,6 +54,7 @@ CREATE TABLE scenes (
     name TEXT NOT NULL,
     glyph TEXT NOT NULL,
     vector BLOB NOT NULL,
+    gist BLOB NOT NULL,
     is_part INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL
 );
@@ -125,7 +127,7 @@ class SQLiteStore:
         if version != SCHEMA_VERSION:
             raise StoreError(
                 f"{path} has schema version {version}; this scenecodec reads "
-                f"version {SCHEMA_VERSION}"
+                f"version {SCHEMA_VERSION} (move the file away to start a new memory)"
             )
         values = dict(db.execute("SELECT key, value FROM settings"))
         stored = Settings(
@@ -197,11 +199,23 @@ class SQLiteStore:
             )
         return out
 
-    def put_atoms(self, atoms: dict[str, bytes]) -> None:
-        """Insert atoms of new lemmas; call inside :meth:`transaction`."""
+    def put_atoms(self, atoms: dict[str, tuple[bytes, bytes]]) -> None:
+        """Insert ``{lemma: (atom, float32 embedding)}`` of new lemmas; call inside
+        :meth:`transaction`."""
         self._db.executemany(
-            "INSERT OR IGNORE INTO concepts (lemma, atom) VALUES (?, ?)", list(atoms.items())
+            "INSERT OR IGNORE INTO concepts (lemma, atom, embedding) VALUES (?, ?, ?)",
+            [(w, a, e) for w, (a, e) in atoms.items()],
         )
+
+    def embeddings_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
+        """Concepts with id > ``after``: ids, lemmas and embeddings ``(n, e)`` float32."""
+        rows = self._db.execute(
+            "SELECT id, lemma, embedding FROM concepts WHERE id > ? ORDER BY id", (after,)
+        ).fetchall()
+        if not rows:
+            return [], [], np.zeros((0, 0), dtype=np.float32)
+        flat = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32)
+        return [r[0] for r in rows], [r[1] for r in rows], flat.reshape(len(rows), -1)
 
     def atoms_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
         """Concepts with id > ``after``: ids, lemmas and packed atoms ``(n, d/8)``."""
@@ -229,9 +243,12 @@ class SQLiteStore:
         fresh = list({r.formula: r for r in records if r.formula not in known}.values())
         now = time.time()
         self._db.executemany(
-            "INSERT INTO scenes (formula, name, glyph, vector, is_part, created)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(r.formula, r.name, r.glyph, r.vector, int(parts_of_another), now) for r in fresh],
+            "INSERT INTO scenes (formula, name, glyph, vector, gist, is_part, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.formula, r.name, r.glyph, r.vector, r.gist, int(parts_of_another), now)
+                for r in fresh
+            ],
         )
         ids = {
             **known,
@@ -286,9 +303,12 @@ class SQLiteStore:
             ):
                 text = lemma if sub is None else f"({sub_formula})"
                 parts[scene].append(PartRecord(text, _PHASES[phase], sub))
-        return [SceneRecord(r[0], r[1], r[2], r[3], bytes(r[4]), tuple(parts[r[0]])) for r in rows]
+        return [
+            SceneRecord(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5]), tuple(parts[r[0]]))
+            for r in rows
+        ]
 
-    _COLUMNS = "id, formula, name, glyph, vector"
+    _COLUMNS = "id, formula, name, glyph, vector, gist"
 
     def get(self, scene_id: int) -> SceneRecord | None:
         """The scene with id ``scene_id``, or ``None``."""
@@ -339,9 +359,12 @@ class SQLiteStore:
         """Number of stored scenes."""
         return int(self._db.execute("SELECT count(*) FROM scenes").fetchone()[0])
 
-    def vectors_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
-        """Ids ``(n,)`` and packed vectors ``(n, d/8)`` of scenes with id > ``after``."""
-        return self._vectors("SELECT id, vector FROM scenes WHERE id > ? ORDER BY id", (after,))
+    def vectors_since(self, after: int, column: str = "vector") -> tuple[np.ndarray, np.ndarray]:
+        """Ids ``(n,)`` and packed ``column`` (vector or gist) ``(n, d/8)`` of scenes with
+        id > ``after``."""
+        if column not in ("vector", "gist"):
+            raise ValueError(f"no scene column {column!r}")
+        return self._vectors(f"SELECT id, {column} FROM scenes WHERE id > ? ORDER BY id", (after,))
 
     def part_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids and packed vectors of every scene used as a part of another."""

@@ -1,11 +1,11 @@
 """The store protocol: what a durable memory of scenes must offer.
 
 A store keeps settings (dimension, seed, α, embedder), concepts with their
-atoms, and scenes with their forms, packed vectors and parts. Δ-codes are the
+atoms and embeddings, and scenes with their forms, packed vectors, gists and parts. Δ-codes are the
 store's scene ids: unique, never reused, stable across reopening.
 
 >>> record = SceneRecord(id=None, formula="жар → вход", name="жарвход", glyph="🜂⟁",
-...                      vector=b"\\0" * 128,
+...                      vector=b"\\0" * 128, gist=b"\\0" * 128,
 ...                      parts=(PartRecord("жар", "entry"), PartRecord("вход", "anchor")))
 >>> record.concepts(), record.anchor
 (['жар'], 'вход')
@@ -51,13 +51,15 @@ class PartRecord:
 
 @dataclass(frozen=True)
 class SceneRecord:
-    """A scene as stored: forms, packed vector (``d/8`` bytes) and parts in order, anchor last."""
+    """A scene as stored: forms, packed vector and gist (``d/8`` bytes each; see
+    :func:`~scenecodec.compress.gist`) and parts in order, anchor last."""
 
     id: int | None
     formula: str
     name: str
     glyph: str
     vector: bytes
+    gist: bytes
     parts: tuple[PartRecord, ...]
 
     def concepts(self) -> list[str]:
@@ -83,8 +85,13 @@ class Store(Protocol):
         """The stored packed atoms of those ``lemmas`` that have one."""
         ...
 
-    def put_atoms(self, atoms: dict[str, bytes]) -> None:
-        """Store packed atoms of new lemmas (existing ones are kept as they are)."""
+    def put_atoms(self, atoms: dict[str, tuple[bytes, bytes]]) -> None:
+        """Store ``{lemma: (packed atom, float32 embedding)}`` of new lemmas (existing
+        ones are kept as they are)."""
+        ...
+
+    def embeddings_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
+        """Concepts with row id > ``after``: ids, lemmas, embeddings ``(n, e)`` float32."""
         ...
 
     def atoms_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
@@ -117,8 +124,9 @@ class Store(Protocol):
         """How many scenes are stored."""
         ...
 
-    def vectors_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scene ids ``(n,)`` int64 > ``after`` and packed vectors ``(n, d/8)`` uint8."""
+    def vectors_since(self, after: int, column: str = "vector") -> tuple[np.ndarray, np.ndarray]:
+        """Scene ids ``(n,)`` int64 > ``after`` and their packed ``column`` (``vector``
+        or ``gist``) ``(n, d/8)`` uint8."""
         ...
 
     def part_vectors(self) -> tuple[np.ndarray, np.ndarray]:

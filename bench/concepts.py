@@ -1,0 +1,102 @@
+"""Concept extraction: precision and recall of the chosen lemmas, anchor accuracy, YAKE.
+
+Against ``bench/data/concepts-ru-en.tsv`` (62 hand-annotated phrases and short
+paragraphs, half Russian, half English): a chosen lemma (part or anchor) is a
+hit when it is one of the text's gold concepts (``a|b``: either counts).
+Micro-averaged precision = hits / chosen, recall = gold concepts found / gold
+concepts, and how often the anchor is one of the marked ones. Beside it, YAKE
+(single words, its top 7, lemmatised the same way), and the effect of ``KEEP``
+(the salience ratio kept) and ``VERBAL`` (the weight of verbs and adjectives
+that have no noun).
+
+    python bench/concepts.py
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import scenecodec.language.concepts as concepts_module
+from common import machine, table
+from scenecodec.language.concepts import extract
+from scenecodec.language.embed import E5Embedder
+from scenecodec.language.morph import language, lemma
+
+DATA = Path(__file__).resolve().parent / "data" / "concepts-ru-en.tsv"
+
+
+def annotated() -> list[tuple[str, list[set[str]], set[str]]]:
+    """``(text, gold concepts as sets of alternatives, gold anchor alternatives)``."""
+    rows = []
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        text, gold, anchor = line.split("\t")
+        rows.append((text, [set(g.split("|")) for g in gold.split(",")], set(anchor.split("|"))))
+    return rows
+
+
+def score(chosen: list[list[str]], data) -> tuple[float, float]:
+    """Micro precision and recall of ``chosen`` lemma lists against the gold sets."""
+    hits = found = n_chosen = n_gold = 0
+    for lemmas, (_, gold, _) in zip(chosen, data, strict=True):
+        n_chosen += len(lemmas)
+        n_gold += len(gold)
+        hits += sum(any(w in g for g in gold) for w in lemmas)
+        found += sum(any(w in g for w in lemmas) for g in gold)
+    return hits / n_chosen, found / n_gold
+
+
+def ours(data, embedder) -> tuple[list[list[str]], float]:
+    out, anchors = [], 0
+    for text, _, gold_anchor in data:
+        c = extract(text, embedder)
+        out.append([p.lemma for p in c.parts] + ([c.anchor.lemma] if c.anchor else []))
+        anchors += bool(c.anchor and c.anchor.lemma in gold_anchor)
+    return out, anchors / len(data)
+
+
+def yake_lemmas(data) -> list[list[str]]:
+    import yake
+
+    out = []
+    for text, _, _ in data:
+        lang = language(text)
+        extractor = yake.KeywordExtractor(lan=lang, n=1, top=7)
+        out.append([lemma(k) for k, _ in extractor.extract_keywords(text) if language(k)])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", action="store_true", help="print each text's choice")
+    args = parser.parse_args()
+    data = annotated()
+    embedder = E5Embedder()
+    rows = []
+    for keep in (0.4, 0.5, 0.6):
+        for verbal in (0.3, 0.5, 1.0):
+            concepts_module.KEEP, concepts_module.VERBAL = keep, verbal
+            chosen, anchor = ours(data, embedder)
+            p, r = score(chosen, data)
+            rows.append(
+                [
+                    f"scenecodec, KEEP {keep}, VERBAL {verbal}",
+                    f"{p:.3f}",
+                    f"{r:.3f}",
+                    f"{anchor:.3f}",
+                ]
+            )
+            print(rows[-1], flush=True)
+            if args.show and (keep, verbal) == (0.5, 0.3):
+                for (text, gold, _), lemmas in zip(data, chosen, strict=True):
+                    print(text[:60], "→", lemmas, "| gold", [sorted(g) for g in gold])
+    p, r = score(yake_lemmas(data), data)
+    rows.append(["YAKE top 7 single words, lemmatised", f"{p:.3f}", f"{r:.3f}", "—"])
+    print(f"\n{machine()}; {len(data)} texts\n")
+    print(table(["extractor", "precision", "recall", "anchor accuracy"], rows))
+
+
+if __name__ == "__main__":
+    main()
