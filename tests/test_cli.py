@@ -180,6 +180,8 @@ def test_concepts_command_explains_its_choice(tmp_path):
     first = out["concepts"][0]
     assert set(first) >= {"lemma", "pos", "salience", "rarity", "centrality", "words"}
     assert not (tmp_path / "m.sqlite").exists() or js(tmp_path / "m.sqlite", "list")["scenes"] == []
+    human = run(tmp_path / "m.sqlite", "concepts", "жаркая тревожная тишина перед тем, как войти")
+    assert "formula  жар + тревога + тишина → вход" in human.stdout
 
 
 def test_recall_by_an_english_paraphrase_of_a_russian_scene(tmp_path):

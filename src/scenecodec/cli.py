@@ -352,7 +352,7 @@ def concepts(
         chosen = codec.concepts(" ".join(text))
 
         def render() -> None:
-            out.print(f"  formula  {chosen.formula}")
+            out.print(f"  formula  {chosen.formula.render()}")
             table = Table(box=None)
             for column in ("", "concept", "from", "pos", "salience", "rarity", "centrality"):
                 table.add_column(column)
