@@ -152,7 +152,8 @@ def compress(
         float | None, typer.Option(help="Grounding weight α of a new memory's atoms [0.7].")
     ] = None,
     embedder: Annotated[
-        str | None, typer.Option(help="Embedder of a new memory: e5, navec or hash [e5].")
+        str | None,
+        typer.Option(help="Embedder of a new memory: e5, navec, hash or st:MODEL [e5]."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

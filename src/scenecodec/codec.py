@@ -40,7 +40,7 @@ from scenecodec.forms import (
     parse_formula,
 )
 from scenecodec.language.concepts import Concepts, extract
-from scenecodec.language.embed import EMBEDDERS, get_embedder
+from scenecodec.language.embed import ST_PREFIX, Embedder, check_embedder, get_embedder
 from scenecodec.language.morph import language, tokenize
 from scenecodec.language.split import SplitResult, Splitter
 from scenecodec.memory import SceneIndex, Settings, SQLiteStore, default_path
@@ -66,18 +66,19 @@ other (``bench/paraphrase.py``: more only add noise)."""
 class Codec:
     """Compress ⇄ decode scenes against one memory. Open it with :meth:`open`."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, embedder: Embedder | None = None):
         self.store = store
         self.settings = store.settings
         s = self.settings
         self.slots = Slots.get(s.dim, s.seed)
-        self.atoms = Atoms(get_embedder(s.embedder), dim=s.dim, seed=s.seed, alpha=s.alpha)
+        embedder = embedder or get_embedder(s.embedder)
+        self.atoms = Atoms(embedder, dim=s.dim, seed=s.seed, alpha=s.alpha)
         self._items = ItemMemory(s.dim)
         self._concepts_seen = 0
         self._parts_seen: set[int] = set()
         self._index = SceneIndex(s.dim)
         self._gists = SceneIndex(s.dim, "gist")
-        self._senses = np.zeros((0, self.atoms.embedder.dim), dtype=np.float32)
+        self._senses = np.zeros((0, 0), dtype=np.float32)
         self._sense_lemmas: list[str] = []
         self._sense_row: dict[str, int] = {}
         self._sense_cyrillic = np.zeros(0, dtype=bool)
@@ -108,10 +109,12 @@ class Codec:
             raise InputError(f"seed must be 0 or more, got {seed}")
         if alpha is not None and not 0.0 <= alpha <= 1.0:
             raise InputError(f"alpha must lie in [0, 1], got {alpha}")
-        if embedder is not None and embedder not in EMBEDDERS:
-            raise InputError(
-                f"unknown embedder {embedder!r}; choose one of {', '.join(sorted(EMBEDDERS))}"
-            )
+        model = None
+        if embedder is not None:
+            check_embedder(embedder)
+            if embedder.startswith(ST_PREFIX):
+                model = get_embedder(embedder)
+                _ = model.dim  # load it now: no memory is made on a model that cannot load
         given = {"dim": dim, "seed": seed, "alpha": alpha, "embedder": embedder}
         settings = Settings(
             dim=1024 if dim is None else dim,
@@ -120,7 +123,8 @@ class Codec:
             embedder="e5" if embedder is None else embedder,
         )
         required = frozenset(k for k, v in given.items() if v is not None)
-        return cls(SQLiteStore.open(path or default_path(), settings, required))
+        store = SQLiteStore.open(path or default_path(), settings, required)
+        return cls(store, model if model and model.name == store.settings.embedder else None)
 
     def close(self) -> None:
         """Close the memory file."""
@@ -563,7 +567,8 @@ class Codec:
         ids, lemmas, senses = self.store.embeddings_since(self._senses_seen)
         if ids:
             self._sense_row.update((w, len(self._sense_lemmas) + i) for i, w in enumerate(lemmas))
-            self._senses = np.concatenate([self._senses, senses.astype(np.float32)])
+            fresh = senses.astype(np.float32)
+            self._senses = np.concatenate([self._senses, fresh]) if len(self._senses) else fresh
             self._sense_lemmas += lemmas
             self._sense_cyrillic = np.array([language(w) == "ru" for w in self._sense_lemmas])
             self._senses_seen = ids[-1]

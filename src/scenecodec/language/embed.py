@@ -11,6 +11,10 @@ Backends:
   the ``natasha`` package (``pip install 'scenecodec[navec]'``); a text is the
   mean of its words' vectors; a word navec does not know (every English word)
   gets a seeded random vector instead, so unknown words stay unrelated.
+* ``st:MODEL``: any sentence-transformers model, by local path or by a name already
+  in the Hugging Face cache (``pip install 'scenecodec[st]'``; nothing is
+  downloaded by scenecodec). Its centring statistics are computed once, on first
+  use, over the shipped reference vocabulary, and kept in the user cache directory.
 * ``hash``: a deterministic random vector per word, with no semantics; for tests,
   for users who want pure symbols, and as the baseline in benchmarks.
 
@@ -29,6 +33,8 @@ and shipped in ``scenecodec/data/centre-<backend>.npz``.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Sequence
 from functools import cached_property
 from importlib import resources
@@ -42,10 +48,13 @@ from scenecodec.errors import InputError
 
 __all__ = [
     "EMBEDDERS",
+    "ST_PREFIX",
     "E5Embedder",
     "Embedder",
     "HashEmbedder",
     "NavecEmbedder",
+    "SentenceTransformerEmbedder",
+    "check_embedder",
     "get_embedder",
 ]
 
@@ -212,14 +221,95 @@ class HashEmbedder:
         return _unit(np.stack(rows).astype(np.float32))
 
 
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, centred with statistics of the reference vocabulary
+    computed on first use and cached (``<user cache>/scenecodec/centre-st-<hash>.npz``).
+
+    ``model`` is what ``SentenceTransformer(model)`` accepts: a local directory or a
+    model name already in the Hugging Face cache.
+    """
+
+    batch = 64
+
+    def __init__(self, model: str):
+        self.model = model
+        self.name = f"{ST_PREFIX}{model}"
+
+    @cached_property
+    def _model(self):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise InputError(
+                "the st: embedder needs sentence-transformers: pip install 'scenecodec[st]'"
+            ) from None
+        loggers = [logging.getLogger(n) for n in ("sentence_transformers", "transformers")]
+        levels = [log.level for log in loggers]
+        try:
+            for log in loggers:  # their warnings would break the one-line error contract
+                log.setLevel(logging.ERROR)
+            return SentenceTransformer(self.model, device="cpu")
+        except Exception as e:  # the library raises many kinds for a missing model
+            raise InputError(
+                f"cannot load sentence-transformers model {self.model!r}: {e}"
+            ) from None
+        finally:
+            for log, level in zip(loggers, levels, strict=True):
+                log.setLevel(level)
+
+    @cached_property
+    def dim(self) -> int:
+        """The model's embedding size."""
+        model = self._model
+        size = getattr(model, "get_embedding_dimension", None)  # renamed in 6.x
+        return int((size or model.get_sentence_embedding_dimension)())
+
+    def raw(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncentred model vectors ``(n, dim)`` float32."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.encode(list(texts), batch_size=self.batch, convert_to_numpy=True)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+    @cached_property
+    def _centre(self) -> tuple[np.ndarray, np.ndarray]:
+        from platformdirs import user_cache_dir
+
+        key = hashlib.sha256(self.model.encode()).hexdigest()[:16]
+        path = Path(user_cache_dir("scenecodec")) / f"centre-st-{key}.npz"
+        if not path.exists():
+            raw = self.raw(reference_vocabulary())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".partial.npz")
+            np.savez(partial, mean=raw.mean(0), std=raw.std(0) + 1e-6, model=self.model)
+            partial.replace(path)
+        with np.load(path) as stats:
+            return stats["mean"].astype(np.float32), stats["std"].astype(np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Centred, unit-norm vectors ``(n, dim)``."""
+        mean, std = self._centre
+        return _unit((self.raw(texts) - mean) / std)
+
+
 EMBEDDERS: dict[str, type] = {"e5": E5Embedder, "navec": NavecEmbedder, "hash": HashEmbedder}
+ST_PREFIX = "st:"
+
+
+def check_embedder(name: str) -> None:
+    """:class:`InputError` unless ``name`` names an embedder (without loading it)."""
+    if name in EMBEDDERS or (name.startswith(ST_PREFIX) and len(name) > len(ST_PREFIX)):
+        return
+    raise InputError(
+        f"unknown embedder {name!r}; choose one of {', '.join(sorted(EMBEDDERS))} "
+        f"or {ST_PREFIX}MODEL (a sentence-transformers model)"
+    )
 
 
 def get_embedder(name: str) -> Embedder:
-    """The embedder called ``name`` (``e5`` or ``hash``); :class:`InputError` for others."""
-    try:
-        return EMBEDDERS[name]()
-    except KeyError:
-        raise InputError(
-            f"unknown embedder {name!r}; choose one of {', '.join(sorted(EMBEDDERS))}"
-        ) from None
+    """The embedder called ``name``: ``e5``, ``navec``, ``hash`` or ``st:MODEL``;
+    :class:`InputError` for others."""
+    check_embedder(name)
+    if name.startswith(ST_PREFIX):
+        return SentenceTransformerEmbedder(name[len(ST_PREFIX) :])
+    return EMBEDDERS[name]()
