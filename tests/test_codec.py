@@ -231,8 +231,11 @@ def test_recall_by_meaning_across_languages(e5_codec):
     e5_codec.compress(SEED_FORMULA)
     e5_codec.compress("стол + окно + книга → лампа")
     e5_codec.compress("море + соль + ветер → берег")
-    for cue in ("heat fear silence entrance", ["heat", "fear"], "знойная тревога у входа"):
+    e5_codec.compress("кофе + сообщение → полночь")
+    for cue in (["fear"], "страх и тишина", "знойная тревога у входа"):
         assert e5_codec.recall(cue, k=1)[0].scene.formula == SEED_FORMULA, cue
+    coffee = e5_codec.recall("cold coffee and a message", k=1)[0].scene
+    assert coffee.formula == "кофе + сообщение → полночь"
     # a whole-scene cue still compares slots: the same concepts in another order score lower
     same = e5_codec.recall(SEED_FORMULA, k=1)[0].score
     shuffled = e5_codec.recall("тишина + страх + жар → вход", k=1)[0].score

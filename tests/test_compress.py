@@ -94,9 +94,3 @@ def test_gist_batch_equals_one_at_a_time(setup):
     singles = [[0, 1, 2, 3], [4, 5], [6, 7]]
     for row, picks in zip(batch, singles, strict=True):
         assert np.array_equal(row, gist(codebook[picks]))
-
-
-def test_weighted_gist_leans_to_the_heavier_atom(setup):
-    _, codebook, _ = setup
-    g = gist(codebook[[0, 1]], np.array([1.0, 0.3]))
-    assert hv.similarity(g, codebook[0]) == 1.0

@@ -111,8 +111,8 @@ def compress_one(slots: Slots, parts: np.ndarray, anchor: np.ndarray | None) -> 
     return hv.unpack(packed[0], slots.dim)
 
 
-def gist(atoms: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """A scene's *gist* ``(d,)`` int8: ``sign(Σ_i w_i · atom_i)`` over atoms ``(m, d)``,
+def gist(atoms: np.ndarray) -> np.ndarray:
+    """A scene's *gist* ``(d,)`` int8: ``sign(Σ_i atom_i)`` over atoms ``(m, d)``,
     without slot roles. A tie takes the sign of the first atom rotated by one place:
     unrelated to every atom (the first atom itself would swallow a two-concept cue)
     and not shared by all gists (a fixed tie-break vector would make them alike).
@@ -128,8 +128,7 @@ def gist(atoms: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     >>> round(float(hv.similarity(cue, gist(a))), 1)     # random atoms: 0.0 ± 0.03
     0.3
     """
-    atoms = np.asarray(atoms, dtype=np.float32)
-    total = atoms.sum(0) if weights is None else (np.asarray(weights)[:, None] * atoms).sum(0)
+    total = np.asarray(atoms).sum(0, dtype=np.int32)
     return np.where(total == 0, np.roll(atoms[0], 1), np.sign(total)).astype(np.int8)
 
 
