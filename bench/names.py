@@ -42,8 +42,9 @@ def words() -> dict[str, list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--joins", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=0, help="which random names")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(args.seed)
     vocab = words()
     splitter = Splitter()
     rows = []

@@ -88,14 +88,22 @@ def _inflected(word: str) -> bool:
     return bool(lang) and analyse(word, lang)[0] != word
 
 
-COMMON_ZIPF = 4.0
+COMMON_ZIPF = 3.5
+RARE_COMPOUND_ZIPF = 3.0
+
+
+def _zipf(word: str, lang: str) -> float:
+    freq = _frequencies(lang).get(word, 0.0)
+    return math.log10(freq) + 9 if freq > 0 else 0.0
 
 
 def _common_lemma(word: str) -> bool:
-    """A lemma at least as common as Zipf 4 (one in 10,000 words) in its language."""
+    """A content word in its dictionary form, at least Zipf 3.5 in its language."""
     lang = language(word)
-    common = _frequencies(lang).get(word, 0.0) >= 10 ** (COMMON_ZIPF - 9) if lang else False
-    return common and not _inflected(word)
+    if not lang or _zipf(word, lang) < COMMON_ZIPF:
+        return False
+    lemma, pos = analyse(word, lang)
+    return lemma == word and pos != "FUNC"
 
 
 class Splitter:
@@ -154,11 +162,14 @@ class Splitter:
         return cost
 
     def _compound(self, word: str) -> bool:
-        """Whether ``word`` is two common English lemmas glued (``kingship``, ``workbook``):
-        in a fused name of concepts those are two concepts more often than one. (Russian
+        """Whether ``word`` is a rare English word (under Zipf 3) made of two common
+        content lemmas (``kingship``, ``workbook``, but not ``lighthouse``): in a fused
+        name of concepts those are two concepts more often than one. (Russian
         compounds take a linking vowel, and bare concatenations there are false hits:
         ``рас|свет``.)"""
-        return language(word) == "en" and any(
+        if language(word) != "en" or _zipf(word, "en") >= RARE_COMPOUND_ZIPF:
+            return False  # lighthouse is one word
+        return any(
             _common_lemma(word[:i]) and _common_lemma(word[i:]) for i in range(3, len(word) - 2)
         )
 
