@@ -571,7 +571,8 @@ class Codec:
             fresh = senses.astype(np.float32)
             self._senses = np.concatenate([self._senses, fresh]) if len(self._senses) else fresh
             self._sense_lemmas += lemmas
-            self._sense_cyrillic = np.array([language(w) == "ru" for w in self._sense_lemmas])
+            cyrillic = np.array([language(w) == "ru" for w in lemmas])
+            self._sense_cyrillic = np.concatenate([self._sense_cyrillic, cyrillic])
             self._senses_seen = ids[-1]
         return self._senses
 

