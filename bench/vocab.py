@@ -3,7 +3,9 @@
 The N most frequent alphabetic words (length ≥ 2) of wordfreq's Russian and
 English lists, half each, embedded with scenecodec's e5 embedder. Embedding
 100,000 words takes about ten minutes on two cores, so the result is cached
-in ``bench/.cache/vocab-<N>.npz``; later runs load it in a second.
+in ``bench/.cache/vocab-<N>-<key>.npz``, the key a hash of the embedder's
+vectors for two probe words, so a changed embedder never reads a stale cache;
+later runs load it in a second.
 
     python bench/vocab.py --size 100000
 """
@@ -11,6 +13,7 @@ in ``bench/.cache/vocab-<N>.npz``; later runs load it in a second.
 from __future__ import annotations
 
 import argparse
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -40,12 +43,13 @@ def words(size: int) -> list[str]:
 
 def load(size: int) -> tuple[list[str], np.ndarray]:
     """The vocabulary and its centred unit e5 embeddings ``(size, 384)``, from cache if present."""
-    path = CACHE / f"vocab-{size}.npz"
+    embedder = E5Embedder()
+    key = hashlib.sha256(embedder.embed(["жар", "heat"]).round(4).tobytes()).hexdigest()[:8]
+    path = CACHE / f"vocab-{size}-{key}.npz"
     if path.exists():
         with np.load(path) as z:
             return z["words"].tolist(), z["embeddings"]
     vocab = words(size)
-    embedder = E5Embedder()
     step = 512
     parts = [
         embedder.embed(vocab[i : i + step])

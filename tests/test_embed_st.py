@@ -42,7 +42,7 @@ def test_a_memory_on_a_sentence_transformers_model(model_dir, tmp_path):
     with Codec.open(tmp_path / "m.sqlite", embedder=f"st:{model_dir}") as codec:
         scene = codec.compress(["жар", "страх", "тишина"], anchor="вход")
         assert codec.decode(scene.vector).formula == "жар + страх + тишина → вход"
-    cached = list((tmp_path / "cache" / "scenecodec").glob("centre-st-*.npz"))
+    cached = list((tmp_path / "cache" / "scenecodec").glob("centre-st2-*.npz"))
     assert len(cached) == 1  # centring statistics computed once, then reused
     e = SentenceTransformerEmbedder(str(model_dir))
     v = e.embed(["жар", "жар", "fear"])

@@ -134,7 +134,7 @@ def test_memory_of_an_older_schema_is_refused_with_a_clear_error(memory_path):
     with Codec.open(memory_path, embedder="hash") as codec:
         codec.compress("жар + страх → вход")
     db = sqlite3.connect(memory_path)
-    db.execute("PRAGMA user_version=1")
+    db.execute("PRAGMA user_version=2")
     db.close()
-    with pytest.raises(StoreError, match="schema version 1; this scenecodec reads version 2"):
+    with pytest.raises(StoreError, match="schema version 2; this scenecodec reads version 3"):
         Codec.open(memory_path)

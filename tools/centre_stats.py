@@ -18,7 +18,7 @@ import numpy as np
 import wordfreq
 from rich.progress import track
 
-from scenecodec.language.embed import EMBEDDERS
+from scenecodec.language.embed import EMBEDDERS, Centre
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "scenecodec" / "data"
 
@@ -46,9 +46,8 @@ def main() -> None:
         embedder = EMBEDDERS[name]()
         chunks = range(0, len(words), 256)
         raw = np.concatenate([embedder.raw(words[i : i + 256]) for i in track(chunks, name)])
-        raw = raw[~np.isnan(raw[:, 0])]
-        np.savez(DATA / f"centre-{name}.npz", mean=raw.mean(0), std=raw.std(0), words=len(raw))
-        print(f"{name}: statistics of {len(raw)} words written to {DATA}")
+        Centre.fit(words, raw).save(DATA / f"centre-{name}.npz")
+        print(f"{name}: statistics of {int((~np.isnan(raw[:, 0])).sum())} words written to {DATA}")
 
 
 if __name__ == "__main__":

@@ -80,12 +80,15 @@ def eligible(noun: str, source: str, lang: str) -> bool:
 
 
 def candidates(source: str, lang: str, by_start: dict[str, list[str]], most: int) -> list[str]:
-    """Eligible nouns sharing a stem prefix with ``source`` (ё = е), most frequent first."""
+    """Eligible nouns sharing a stem prefix with ``source`` (ё = е): the regular
+    derivatives first (so that ``warmth`` is not crowded out of ``warm``'s list by
+    commoner nouns in ``wa-``), then the rest, most frequent first."""
     found: list[str] = []
     for stem in stems(_fold(source), lang):
         for prefix in candidates_prefix(stem, lang):
             found += [n for n in by_start.get(prefix[:3], ()) if _fold(n).startswith(prefix)]
     unique = [n for n in dict.fromkeys(found) if eligible(n, source, lang)]
+    unique.sort(key=lambda n: not stem_match(n, source, lang))  # stable: frequency within
     return unique[:most]
 
 

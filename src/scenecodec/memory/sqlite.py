@@ -36,7 +36,9 @@ from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
 APPLICATION_ID = 0x5343454E  # "SCEN"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+"""2 added gists and concept embeddings; 3 changed the e5 atoms (words embedded as
+passages, centred per language), so a version-2 memory's atoms would not meet new ones."""
 
 _PHASES = ("entry", "peak", "decline", "anchor")
 
@@ -342,6 +344,20 @@ class SQLiteStore:
             (-1 if limit is None else limit, offset),
         ).fetchall()
         return self._records(rows)
+
+    def sharing(self, lemmas: Sequence[str], limit: int) -> list[tuple[int, int]]:
+        """Scenes holding any of ``lemmas`` (by the ``parts_concept`` index), as
+        ``(id, shared)``, most shared first, then newest first."""
+        if not lemmas:
+            return []
+        marks = ",".join("?" * len(lemmas))
+        rows = self._db.execute(
+            "SELECT p.scene, count(DISTINCT p.concept) AS shared FROM parts p"
+            f" JOIN concepts c ON c.id = p.concept WHERE c.lemma IN ({marks})"
+            " GROUP BY p.scene ORDER BY shared DESC, p.scene DESC LIMIT ?",
+            [*lemmas, limit],
+        )
+        return [(int(i), int(n)) for i, n in rows]
 
     def iter_records(self, ids: Sequence[int]) -> Iterator[SceneRecord]:
         """Records of ``ids`` in that order; ids not stored are skipped."""
