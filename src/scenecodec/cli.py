@@ -27,7 +27,11 @@ from rich.table import Table
 
 from scenecodec.codec import Codec
 from scenecodec.errors import InputError, ScenecodecError
+from scenecodec.forms import Formula
+from scenecodec.language.morph import language
+from scenecodec.roles import Role
 from scenecodec.scene import Decoded, Expansion, Recalled, Scene
+from scenecodec.unfold import MicroScene
 
 __all__ = ["app", "main"]
 
@@ -193,7 +197,8 @@ def compress(
         _emit(as_json, scene.to_dict(), lambda: _scene_lines(scene))
 
 
-def _compress_file(codec: Codec, file: Path) -> list[Scene]:
+def _file_formulas(codec: Codec, file: Path) -> list[Formula]:
+    """The formulas of a UTF-8 file, one a line, ``#`` comments and blank lines skipped."""
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -206,6 +211,11 @@ def _compress_file(codec: Codec, file: Path) -> list[Scene]:
             formulas.append(codec.formula(line))
         except InputError as e:
             raise InputError(f"{file}:{n}: {e}") from None
+    return formulas
+
+
+def _compress_file(codec: Codec, file: Path) -> list[Scene]:
+    formulas = _file_formulas(codec, file)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -236,31 +246,132 @@ def expand(
     neighbours: Annotated[
         int, typer.Option("--neighbours", "-n", min=0, help="How many nearest stored scenes.")
     ] = 5,
+    depth: Annotated[
+        int,
+        typer.Option(
+            "--depth", "-d", min=1, max=5, help="Levels of unfolding: 1 = the micro-scenes only."
+        ),
+    ] = 1,
+    breadth: Annotated[
+        int | None,
+        typer.Option(
+            "--breadth", "-b", min=1, help="Micro-scenes unfolded further per level (default all)."
+        ),
+    ] = None,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            "-c",
+            help="A scene or text to read this one in (repeat for several); changes the "
+            "glosses and the order of micro-scenes.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Expand a scene: resolve it, decode its vector, find its nearest stored scenes.
+    """Expand a scene into micro-scenes: gloss, phase, archetype, tension, memory context
+    and templates for each, unfolded recursively with --depth; plus the decoded vector
+    and the nearest stored scenes.
 
     Examples:
 
       scenecodec expand тишинажарвход
 
-      scenecodec expand Δ1
+      scenecodec expand Δ1 --depth 2 --breadth 2 --json
 
-      scenecodec expand "жар + страх + тишина → вход"
+      scenecodec expand "жар + страх + тишина → вход" --context "прощание на вокзале"
 
       scenecodec expand "hot anxious silence before stepping inside"
     """
     with Codec.open(memory) as codec:
-        expansion = codec.expand(" ".join(scene), neighbours=neighbours)
+        expansion = codec.expand(
+            " ".join(scene), neighbours=neighbours, context=context, depth=depth, breadth=breadth
+        )
         _emit(as_json, expansion.to_dict(), lambda: _render_expansion(expansion))
 
 
 def _render_expansion(expansion: Expansion) -> None:
     _scene_lines(expansion.scene)
+    tension = "—" if expansion.tension is None else f"{expansion.tension:.3f}"
+    kind = expansion.archetype
+    out.print(f"  tension   {tension}  (how far the parts stand from the anchor, 0…1)")
+    name = "none" if kind is None else kind.archetype.name(expansion.language)
+    out.print(f"  archetype {name}")
+    out.print()
+    _microscene_lines(expansion.microscenes, "")
     out.print()
     _decoded_table(expansion.decoded)
     out.print()
     _recalled_table(list(expansion.neighbours), "nearest stored scenes")
+
+
+def _microscene_lines(microscenes: tuple[MicroScene, ...], indent: str) -> None:
+    for m in microscenes:
+        lang = language(m.lemma) or "en"
+        kind = "" if m.archetype is None else f" · {m.archetype.archetype.name(lang)}"
+        pull = "" if m.pull is None else f" · pull {m.pull:+.2f}"
+        out.print(f"{indent}[bold]{m.lemma}[/] ({', '.join(m.gloss)}) {m.phase}{kind}{pull}")
+        if m.context:
+            out.print(f"{indent}    near      {', '.join(w for w, _ in m.context)}")
+        if m.templates:
+            shown = "; ".join(f"{t.code} → [{', '.join(t.concepts)}]" for t in m.templates)
+            out.print(f"{indent}    templates {shown}")
+        if m.unfolding is not None:
+            u = m.unfolding
+            out.print(f"{indent}    unfolds   {u.formula}  (residual {u.residual:.3f})")
+            _microscene_lines(u.microscenes, indent + "      ")
+
+
+@app.command()
+def roles(
+    scenes: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Scenes in order (codes, formulas in quotes, fused names); default: the "
+            "memory's history.",
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="Read the sequence from FILE (one formula a line)."),
+    ] = None,
+    last: Annotated[
+        int, typer.Option("--last", min=1, help="With no scenes given: the last N stored.")
+    ] = 200,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Label each scene of a sequence by its role: opening (a transition begins), closure
+    (a cycle ends: it returns to an earlier scene), foreshadowing (it resembles a later
+    scene), false-loop (it repeats and nothing changes) or none, with the scenes it rests on.
+
+    Examples:
+
+      scenecodec roles --file story.txt
+
+      scenecodec roles Δ1 Δ2 Δ3 Δ1
+
+      scenecodec roles --last 50 --json
+    """
+    with Codec.open(memory) as codec:
+        if scenes and file is not None:
+            raise InputError("give scenes or --file, not both")
+        cues = _file_formulas(codec, file) if file is not None else scenes or None
+        found = codec.roles(cues, last=last)
+        _emit(as_json, {"roles": [r.to_dict() for r in found]}, lambda: _roles_table(found))
+
+
+def _roles_table(found: list[Role]) -> None:
+    table = Table(box=None)
+    for column in ("#", "code", "formula", "role", "evidence"):
+        table.add_column(column)
+    for r in found:
+        scene = r.scene
+        evidence = ", ".join(f"#{i}" for i in r.evidence)
+        table.add_row(f"#{r.index}", scene.code or "", scene.formula, r.role, evidence)
+    out.print(table)
 
 
 @app.command()

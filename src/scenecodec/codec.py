@@ -19,6 +19,7 @@ shells over it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +46,10 @@ from scenecodec.language.morph import language, tokenize
 from scenecodec.language.split import SplitResult, Splitter
 from scenecodec.memory import SceneIndex, Settings, SQLiteStore, default_path
 from scenecodec.memory.store import PartRecord, SceneRecord, Store
+from scenecodec.roles import Role, roles
 from scenecodec.scene import Concept, Decoded, DecodedConcept, Expansion, Recalled, Scene
 from scenecodec.slots import MAX_CONCEPTS, PHASES, Slots, phases_for
+from scenecodec.unfold import meaning, unfold
 
 __all__ = ["Codec", "Progress"]
 
@@ -55,9 +58,13 @@ Progress = Callable[[str, int, int], None]
 
 Cue = str | Sequence[str] | Scene | Formula | np.ndarray
 MAX_DEPTH = 4
+MAX_UNFOLD = 5
+"""Deepest ``expand(depth=...)``: the tree grows as breadth**depth."""
 SENSE_MIN = 0.3
 """Least centred embedding cosine for a stored concept to join a gist cue; translations
-of common words average 0.38 with e5-small (``bench/data/pairs-ru-en.tsv``)."""
+of common words average 0.57 with e5-small, one in ten under 0.33
+(``bench/data/pairs-ru-en.tsv``); 0.2, 0.4 and 0.5 measured no better
+(``bench/paraphrase.py``)."""
 SENSE_TOP = 1
 """Stored concepts that join a gist cue for each cue concept, in its language and in the
 other (``bench/paraphrase.py``: more only add noise)."""
@@ -586,10 +593,20 @@ class Codec:
         joined by the stored concepts nearest to them in meaning, in either
         language.
         """
+        return self.recall_many([cue], k)[0]
+
+    def recall_many(self, cues: Sequence[Cue], k: int = 10) -> list[list[Recalled]]:
+        """:meth:`recall` for several cues, searched in one batch per index."""
         if k < 1:
             raise InputError(f"k must be 1 or more, got {k}")
-        query, index = self._cue(cue)
-        return self._nearest(query, k, index=index)
+        found = [self._cue(c) for c in cues]
+        out: list[list[Recalled]] = [[] for _ in cues]
+        for index in {id(i): i for _, i in found}.values():
+            rows = [n for n, (_, i) in enumerate(found) if i is index]
+            queries = np.stack([found[n][0] for n in rows])
+            for n, hits in zip(rows, self._nearest_many(queries, k, index), strict=True):
+                out[n] = hits
+        return out
 
     def _nearest(
         self,
@@ -598,27 +615,107 @@ class Codec:
         exclude: str | None = None,
         index: SceneIndex | None = None,
     ) -> list[Recalled]:
+        hits = self._nearest_many(query[None, :], k + (exclude is not None), index)[0]
+        return [r for r in hits if r.scene.code != exclude][:k]
+
+    def _nearest_many(
+        self, queries: np.ndarray, k: int, index: SceneIndex | None = None
+    ) -> list[list[Recalled]]:
+        """The ``k`` nearest stored scenes to each of ``queries`` ``(Q, d)``."""
         index = self._index if index is None else index
         index.refresh(self.store)
-        ids, sims = index.search(query[None, :], k + (exclude is not None))
-        records = {r.id: r for r in self.store.iter_records(ids[0].tolist())}
-        out = [
-            Recalled(self._scene(records[i]), float(s))
-            for i, s in zip(ids[0].tolist(), sims[0].tolist(), strict=True)
-            if i in records
+        ids, sims = index.search(queries, k)
+        records = {r.id: r for r in self.store.iter_records(np.unique(ids).tolist())}
+        scenes = {i: self._scene(r) for i, r in records.items()}
+        return [
+            [Recalled(scenes[i], float(s)) for i, s in zip(row, sim, strict=True) if i in scenes]
+            for row, sim in zip(ids.tolist(), sims.tolist(), strict=True)
         ]
-        return [r for r in out if r.scene.code != exclude][:k]
 
-    def expand(self, x: Cue, *, neighbours: int = 5) -> Expansion:
-        """Resolve ``x`` to a scene, decode its vector, and find its nearest stored scenes."""
+    def expand(
+        self,
+        x: Cue,
+        *,
+        neighbours: int = 5,
+        context: Cue | Sequence[Cue] | None = None,
+        depth: int = 1,
+        breadth: int | None = None,
+    ) -> Expansion:
+        """Resolve ``x`` to a scene, decode its vector, unfold it into micro-scenes
+        (:mod:`scenecodec.unfold`) and find its nearest stored scenes.
+
+        ``context`` — a cue (text, formula, code, scene…) or a list of them — changes the
+        reading: glosses lean toward it and micro-scenes are ordered by it. ``depth``
+        levels of unfolding (1: the scene's own micro-scenes), ``breadth`` micro-scenes
+        unfolded further per level (all when ``None``).
+        """
+        if not 1 <= depth <= MAX_UNFOLD:
+            raise InputError(f"depth must lie in 1…{MAX_UNFOLD}, got {depth}")
+        if breadth is not None and breadth < 1:
+            raise InputError(f"breadth must be at least 1, got {breadth}")
+        scene, decoded = self.read(x)
+        near = self._nearest(scene.vector, neighbours, exclude=scene.code)
+        where = None if context is None else self._context(context)
+        micro, tension, kind = unfold(self, scene, context=where, depth=depth, breadth=breadth)
+        return Expansion(
+            scene=scene,
+            decoded=decoded,
+            neighbours=tuple(near),
+            microscenes=micro,
+            tension=tension,
+            archetype=kind,
+        )
+
+    def roles(self, cues: Sequence[Cue] | None = None, *, last: int = 200) -> list[Role]:
+        """The role of each scene in a sequence (:mod:`scenecodec.roles`): of ``cues`` in
+        order, or, when ``None``, of the memory's ``last`` stored scenes in the order
+        they were stored. Each :class:`~scenecodec.roles.Role` holds its ``scene``."""
+        if cues is None:
+            total = self.count()
+            scenes = self.scenes(max(0, total - last), last)
+        else:
+            scenes = [self.resolve(c) for c in cues]
+        if not scenes:
+            raise InputError("no scenes to give roles to")
+        vectors = np.stack([self._meaning(s) for s in scenes])
+        return [replace(r, scene=s) for r, s in zip(roles(vectors), scenes, strict=True)]
+
+    def _meaning(self, scene: Scene) -> np.ndarray:
+        """The scene's meaning vector (:func:`~scenecodec.unfold.meaning`)."""
+        return meaning(self.embed(self.leaves(scene.formula)), scene.anchor is not None)
+
+    def read(self, x: Cue) -> tuple[Scene, Decoded]:
+        """The scene ``x`` names (:meth:`resolve`) and what its vector decodes to."""
         scene, parts = self._resolve(x)
         items = self._item_memory()
         fresh = {label: v for label, v in parts.items() if label not in items}
         if fresh:
             items = items.extended(list(fresh), np.stack(list(fresh.values())))
-        decoded = self._decode(scene.vector[None, :], items)[0]
-        near = self._nearest(scene.vector, neighbours, exclude=scene.code)
-        return Expansion(scene=scene, decoded=decoded, neighbours=tuple(near))
+        return scene, self._decode(scene.vector[None, :], items)[0]
+
+    def _context(self, context: Cue | Sequence[Cue]) -> np.ndarray:
+        """The unit meaning vector ``(e,)`` of a context: one cue or a list of cues."""
+        cues = [context] if isinstance(context, str | Scene | Formula | np.ndarray) else context
+        if not cues:
+            raise InputError("empty context")
+        rows = [self._meaning(self.resolve(cue)) for cue in cues]
+        return meaning(np.stack(rows), anchor=False)
+
+    def embed(self, lemmas: Sequence[str]) -> np.ndarray:
+        """Centred unit embeddings ``(n, e)`` of ``lemmas`` with this memory's embedder
+        (stored concepts read back as stored)."""
+        return self._embed(list(lemmas))
+
+    def leaves(self, formula: str | Formula) -> list[str]:
+        """Every concept of a formula, sub-formulas opened, in order, anchor last."""
+        return _leaves(self.formula(formula))
+
+    def senses(self) -> tuple[list[str], np.ndarray]:
+        """Every stored concept and its embedding ``(n, e)``, in storage order."""
+        matrix = self._stored_senses()
+        if not len(matrix):
+            matrix = np.zeros((0, self.atoms.embedder.dim), dtype=np.float32)
+        return self._sense_lemmas, matrix
 
     # ── names ───────────────────────────────────────────────────────────────
 

@@ -13,8 +13,15 @@ residual, neighbours}`` (plus ``decoded``, the per-slot reading).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from scenecodec.language.morph import language
+
+if TYPE_CHECKING:
+    from scenecodec.archetype import Assignment
+    from scenecodec.unfold import MicroScene
 
 __all__ = ["Concept", "Decoded", "DecodedConcept", "Expansion", "Recalled", "Scene"]
 
@@ -127,13 +134,23 @@ class Recalled:
 
 @dataclass(frozen=True)
 class Expansion:
-    """An expanded scene. ``microscenes`` and ``registers`` are filled by later stages."""
+    """An expanded scene: the ``scene``, what its vector ``decoded`` to, its nearest
+    stored scenes, its micro-scenes (:class:`~scenecodec.unfold.MicroScene`), the
+    anchor's ``tension``, the whole scene's ``archetype``; ``registers`` are filled by
+    a later stage."""
 
     scene: Scene
     decoded: Decoded
     neighbours: tuple[Recalled, ...]
-    microscenes: tuple = ()
+    microscenes: tuple[MicroScene, ...] = ()
+    tension: float | None = None
+    archetype: Assignment | None = None
     registers: dict = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        """The scene's language: ``ru`` when most of its letters are Cyrillic, else ``en``."""
+        return language(self.scene.formula) or "en"
 
     @property
     def residual(self) -> float:
@@ -144,9 +161,11 @@ class Expansion:
         """The CLI JSON shape of ``expand``."""
         return {
             "scene": self.scene.to_dict(),
-            "microscenes": list(self.microscenes),
+            "microscenes": [m.to_dict() for m in self.microscenes],
             "registers": dict(self.registers),
             "residual": round(self.residual, 4),
+            "tension": None if self.tension is None else round(self.tension, 4),
+            "archetype": None if self.archetype is None else self.archetype.to_dict(self.language),
             "neighbours": [n.to_dict() for n in self.neighbours],
             "decoded": self.decoded.to_dict(),
         }

@@ -120,6 +120,11 @@ class Store(Protocol):
         """Scenes in id order."""
         ...
 
+    def sharing(self, lemmas: Sequence[str], limit: int) -> list[tuple[int, int]]:
+        """``(scene id, how many of lemmas it holds)`` for up to ``limit`` scenes holding
+        at least one of ``lemmas`` as a concept, most shared first, then newest first."""
+        ...
+
     def count(self) -> int:
         """How many scenes are stored."""
         ...

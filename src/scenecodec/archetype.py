@@ -1,0 +1,113 @@
+"""Archetypes: bilingual tables from five sources, assigned by embedding with a margin.
+
+``data/archetypes.tsv`` holds 68 archetypes: Campbell's 17 stages of the hero's
+journey, van Gennep's three phases of a rite of passage (the threshold is the
+middle one), Propp's 31 functions of the folktale, ten of Jung's archetypes and
+Booker's seven basic plots, each with its English and Russian name and cue words
+in both languages (sources in the file's header). An archetype's prototype is the
+mean centred embedding of its names and cues (:mod:`.language.prototypes`).
+
+A concept or scene vector gets the archetype whose prototype is nearest by cosine
+— but only when that cosine reaches :data:`FLOOR` and beats the nearest *rival* by
+:data:`MARGIN`; otherwise ``None`` (no archetype fits). A rival is an archetype
+whose prototype is not a near-duplicate of the winner's (cosine below
+:data:`SAME`): Campbell's first threshold and van Gennep's liminal phase are one
+meaning told by two sources, and should not cancel each other out.
+
+>>> table = archetypes()
+>>> len(table), sorted({a.system for a in table})
+(68, ['booker', 'campbell', 'jung', 'propp', 'vangennep'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from scenecodec.language.embed import Embedder
+from scenecodec.language.prototypes import prototypes
+
+__all__ = ["FLOOR", "MARGIN", "SAME", "Archetype", "Assignment", "archetypes", "assign"]
+
+FLOOR = 0.2
+"""Least cosine between a vector and an archetype's prototype."""
+MARGIN = 0.02
+"""Least lead of the best archetype over its nearest rival."""
+SAME = 0.75
+"""Prototypes this close are one meaning in two sources, not rivals."""
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """One row of the tables: ``system``, ``id``, names and cues in both languages."""
+
+    system: str
+    id: str
+    en: str
+    ru: str
+    en_cues: str
+    ru_cues: str
+
+    @property
+    def key(self) -> str:
+        """``system:id``, e.g. ``campbell:threshold``."""
+        return f"{self.system}:{self.id}"
+
+    def name(self, lang: str) -> str:
+        """The archetype's name in ``lang`` (``ru`` or anything else for English)."""
+        return self.ru if lang == "ru" else self.en
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An assigned ``archetype`` with its cosine ``score`` and ``margin`` over the rival."""
+
+    archetype: Archetype
+    score: float
+    margin: float
+
+    def to_dict(self, lang: str) -> dict:
+        """``{"key", "system", "name", "score", "margin"}``, numbers to 4 decimals."""
+        a = self.archetype
+        return {
+            "key": a.key,
+            "system": a.system,
+            "name": a.name(lang),
+            "score": round(self.score, 4),
+            "margin": round(self.margin, 4),
+        }
+
+
+@cache
+def archetypes() -> tuple[Archetype, ...]:
+    """The shipped archetype tables, in file order."""
+    text = resources.files("scenecodec.data").joinpath("archetypes.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple(Archetype(*row) for row in rows)
+
+
+def _prototypes(embedder: Embedder) -> np.ndarray:
+    table = archetypes()
+    return prototypes(embedder, [[a.en, a.ru, a.en_cues, a.ru_cues] for a in table])
+
+
+def assign(embedder: Embedder, vectors: np.ndarray) -> list[Assignment | None]:
+    """The archetype of each centred unit vector ``(n, e)``, or ``None`` where none fits.
+
+    >>> from scenecodec.language.embed import HashEmbedder
+    >>> assign(HashEmbedder(), HashEmbedder().embed(["стол"]))   # no meaning, no archetype
+    [None]
+    """
+    protos = _prototypes(embedder)
+    same = protos @ protos.T >= SAME
+    out: list[Assignment | None] = []
+    for row in np.asarray(vectors, dtype=np.float32) @ protos.T:
+        best = int(np.argmax(row))
+        rivals = row[~same[best]]
+        margin = float(row[best] - (rivals.max() if len(rivals) else -1.0))
+        ok = row[best] >= FLOOR and margin >= MARGIN
+        out.append(Assignment(archetypes()[best], float(row[best]), margin) if ok else None)
+    return out

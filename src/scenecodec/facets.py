@@ -1,0 +1,140 @@
+"""Measured features of a concept, and the gloss read from them.
+
+A *facet* is one functional reading a concept can carry in a scene: a background,
+a pause, tension, the body, a transition, an action, space, time, light, sound,
+nature, a person, memory, thought, or one of Plutchik's eight basic emotions. Each
+facet is described by a few cue words in Russian and in English (``data/facets.tsv``);
+its prototype is their mean centred embedding
+(:func:`~scenecodec.language.prototypes.prototypes`).
+
+A concept's feature on a facet is the **z-score** of its cosine to the facet's
+prototype against the same cosine over a sample of 600 reference words (the 300
+most frequent of each language in the shipped reference vocabulary, function
+words included): z = 2 means the concept leans toward the facet two standard
+deviations more than an ordinary word does. The sample takes away what every
+word shares with a prototype, so a facet whose cues sit near the centre of the
+space does not win everywhere. The **gloss** is the two strongest facets with
+z ≥ :data:`GLOSS_MIN`, in the scene's language (``тишина → пауза, звук``); a context
+(:func:`scores` ``context=``) adds its own leaning toward each facet, scaled by
+:data:`CONTEXT_WEIGHT`, so the same concept reads differently in another scene.
+
+>>> from scenecodec.language.embed import HashEmbedder
+>>> z = scores(HashEmbedder(), HashEmbedder().embed(["жар"]))
+>>> z.shape == (1, len(FACETS))
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from scenecodec.language.embed import Embedder, reference_vocabulary
+from scenecodec.language.prototypes import prototypes
+
+__all__ = [
+    "CONTEXT_WEIGHT",
+    "EMOTIONS",
+    "FACETS",
+    "GLOSS_MIN",
+    "Facet",
+    "features",
+    "gloss",
+    "scores",
+]
+
+GLOSS_MIN = 1.0
+"""Least z-score for a facet to enter a gloss."""
+CONTEXT_WEIGHT = 0.5
+"""How much a context's own leaning toward a facet (its z-score) adds to a concept's."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet: ``id``, its ``en`` and ``ru`` names, ``kind`` and cue words in both languages."""
+
+    id: str
+    en: str
+    ru: str
+    kind: str
+    cues: tuple[str, ...]
+
+
+@cache
+def _table() -> tuple[Facet, ...]:
+    text = resources.files("scenecodec.data").joinpath("facets.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple(
+        Facet(id, en, ru, kind, (en_cues, ru_cues)) for id, kind, en, ru, en_cues, ru_cues in rows
+    )
+
+
+FACETS: tuple[Facet, ...] = _table()
+"""The facets, from ``data/facets.tsv``."""
+EMOTIONS = tuple(f.id for f in FACETS if f.kind == "emotion")
+"""Plutchik's eight basic emotions, in his wheel's order."""
+
+_SAMPLE = 300
+
+
+@cache
+def _sample_words() -> tuple[str, ...]:
+    words = reference_vocabulary()
+    half = len(words) // 2
+    return tuple(words[:_SAMPLE] + words[half : half + _SAMPLE])
+
+
+def _stats(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Facet prototypes ``(F, e)`` and the mean and std ``(F,)`` of the sample's cosines."""
+    protos = prototypes(embedder, [list(f.cues) for f in FACETS])
+    sample = prototypes(embedder, [[w] for w in _sample_words()])
+    sims = sample @ protos.T
+    return protos, sims.mean(0), sims.std(0) + 1e-6
+
+
+def scores(
+    embedder: Embedder, vectors: np.ndarray, context: np.ndarray | None = None
+) -> np.ndarray:
+    """Facet z-scores ``(n, F)`` of centred unit ``vectors`` ``(n, e)``; with a unit
+    ``context`` vector ``(e,)``, plus :data:`CONTEXT_WEIGHT` × the context's own z-scores."""
+    protos, mean, std = _stats(embedder)
+    z = (np.asarray(vectors, dtype=np.float32) @ protos.T - mean) / std
+    if context is not None:
+        z = z + CONTEXT_WEIGHT * (context @ protos.T - mean) / std
+    return z
+
+
+def gloss(z: np.ndarray, lang: str, most: int = 2) -> list[str]:
+    """The names (in ``lang``) of the ``most`` strongest facets of one concept's
+    z-scores ``(F,)`` with z ≥ :data:`GLOSS_MIN`; the strongest alone when none reaches it.
+
+    >>> z = np.zeros(len(FACETS)); z[1], z[10] = 2.5, 1.5
+    >>> gloss(z, "ru"), gloss(z, "en")
+    (['пауза', 'звук'], ['pause', 'sound'])
+    """
+    order = np.argsort(-z, kind="stable")
+    chosen = [i for i in order[:most] if z[i] >= GLOSS_MIN] or [int(order[0])]
+    return [FACETS[i].ru if lang == "ru" else FACETS[i].en for i in chosen]
+
+
+def features(z: np.ndarray) -> dict[str, float]:
+    """The measured features of one concept's z-scores ``(F,)``: its strongest emotion
+    (``emotion:<plutchik id>``), its bodily load (the stronger of body and sensation),
+    and its leaning to space and to time.
+
+    >>> z = np.zeros(len(FACETS)); z[17], z[5] = 3.0, 1.5
+    >>> features(z)
+    {'emotion:fear': 3.0, 'body': 1.5, 'space': 0.0, 'time': 0.0}
+    """
+    ids = [f.id for f in FACETS]
+    emotions = [ids.index(e) for e in EMOTIONS]
+    top = max(emotions, key=lambda i: z[i])
+    return {
+        f"emotion:{ids[top]}": float(z[top]),
+        "body": float(max(z[ids.index("body")], z[ids.index("senses")])),
+        "space": float(z[ids.index("space")]),
+        "time": float(z[ids.index("time")]),
+    }
