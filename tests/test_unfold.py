@@ -111,6 +111,7 @@ def test_store_sharing_counts_common_concepts(hash_codec):
     hash_codec.compress("жар + дверь")
     assert hash_codec.store.sharing(["жар", "страх"], 10) == [(1, 2), (2, 1)]
     assert hash_codec.store.sharing(["нет"], 10) == []
+    assert hash_codec.store.sharing(["жар", "страх"], 10, holding="дверь") == [(2, 1)]
 
 
 def test_bad_depth_and_breadth(hash_codec):

@@ -253,19 +253,18 @@ class _Unfolder:
             )
         return tuple(out), _tension(pulls)
 
-    def templates(self, lemma: str, lemmas: list[str], scene_code: str | None) -> tuple:
+    def templates(
+        self, lemma: str, lemmas: list[str], scene_code: str | None
+    ) -> tuple[Template, ...]:
+        """Stored scenes holding ``lemma``, most concepts shared with ``lemmas`` first."""
         if lemma.startswith("("):
             return ()
-        store = self.codec.store
-        shared = dict(store.sharing([lemma, *[w for w in lemmas if w != lemma]], TEMPLATES * 4))
-        holding = dict(store.sharing([lemma], TEMPLATES * 4 + 1))
-        ids = [i for i in sorted(holding, key=lambda i: (-shared.get(i, 0), -i))]
-        out = []
-        for record in store.iter_records(ids):
-            code = f"Δ{record.id}"
-            if code != scene_code:
-                concepts = tuple(p.lemma for p in record.parts)
-                out.append(Template(code, concepts, shared.get(record.id, 1)))
+        shared = dict(self.codec.store.sharing(lemmas, TEMPLATES + 1, holding=lemma))
+        out = [
+            Template(f"Δ{r.id}", tuple(p.lemma for p in r.parts), shared[r.id])
+            for r in self.codec.store.iter_records(list(shared))
+            if f"Δ{r.id}" != scene_code
+        ]
         return tuple(out[:TEMPLATES])
 
     def child(

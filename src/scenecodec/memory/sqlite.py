@@ -345,17 +345,26 @@ class SQLiteStore:
         ).fetchall()
         return self._records(rows)
 
-    def sharing(self, lemmas: Sequence[str], limit: int) -> list[tuple[int, int]]:
-        """Scenes holding any of ``lemmas`` (by the ``parts_concept`` index), as
-        ``(id, shared)``, most shared first, then newest first."""
+    def sharing(
+        self, lemmas: Sequence[str], limit: int, holding: str | None = None
+    ) -> list[tuple[int, int]]:
+        """Scenes holding any of ``lemmas`` (and ``holding``, when given), by the
+        ``parts_concept`` index, as ``(id, shared)``: most shared first, then newest."""
         if not lemmas:
             return []
         marks = ",".join("?" * len(lemmas))
+        where, args = "", [*lemmas]
+        if holding is not None:
+            where = (
+                " AND p.scene IN (SELECT q.scene FROM parts q"
+                " JOIN concepts d ON d.id = q.concept WHERE d.lemma = ?)"
+            )
+            args.append(holding)
         rows = self._db.execute(
             "SELECT p.scene, count(DISTINCT p.concept) AS shared FROM parts p"
-            f" JOIN concepts c ON c.id = p.concept WHERE c.lemma IN ({marks})"
+            f" JOIN concepts c ON c.id = p.concept WHERE c.lemma IN ({marks}){where}"
             " GROUP BY p.scene ORDER BY shared DESC, p.scene DESC LIMIT ?",
-            [*lemmas, limit],
+            [*args, limit],
         )
         return [(int(i), int(n)) for i, n in rows]
 

@@ -120,9 +120,12 @@ class Store(Protocol):
         """Scenes in id order."""
         ...
 
-    def sharing(self, lemmas: Sequence[str], limit: int) -> list[tuple[int, int]]:
+    def sharing(
+        self, lemmas: Sequence[str], limit: int, holding: str | None = None
+    ) -> list[tuple[int, int]]:
         """``(scene id, how many of lemmas it holds)`` for up to ``limit`` scenes holding
-        at least one of ``lemmas`` as a concept, most shared first, then newest first."""
+        at least one of ``lemmas`` as a concept (and the concept ``holding``, when
+        given), most shared first, then newest first."""
         ...
 
     def count(self) -> int:
