@@ -93,6 +93,10 @@ def test_depth_unfolds_a_tree_with_no_repeats_on_a_branch(hash_codec):
             assert 0.0 <= m.unfolding.residual <= 1.0
     narrow = hash_codec.expand(SEED, depth=2, breadth=1)
     assert sum(m.unfolding is not None for m in narrow.microscenes) == 1
+    (top, second) = narrow.levels
+    child = next(m.unfolding for m in narrow.microscenes if m.unfolding)
+    assert top == (1, 1, narrow.residual) and second == (2, 1, child.residual)
+    assert [lv[0] for lv in deep.levels] == [1, 2, 3]
 
 
 def test_templates_are_stored_scenes_sharing_the_concept(hash_codec):
@@ -166,3 +170,4 @@ def test_cli_expand_json_depth_and_errors(tmp_path):
     assert bad.returncode == 2
     text = run(memory, "expand", "тишинажарвход", "-c", "прощание").stdout
     assert "archetype переход первого порога" in text
+    assert "templates Δ1 → [жар, страх, шаг]" in text  # brackets are text, not markup

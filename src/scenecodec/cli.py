@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -300,6 +301,9 @@ def _render_expansion(expansion: Expansion) -> None:
     out.print(f"  archetype {name}")
     out.print()
     _microscene_lines(expansion.microscenes, "")
+    if len(expansion.levels) > 1:
+        shown = " · ".join(f"depth {d}: {r:.3f} ({n})" for d, n, r in expansion.levels)
+        out.print(f"  residual by level  {shown}")
     out.print()
     _decoded_table(expansion.decoded)
     out.print()
@@ -316,7 +320,7 @@ def _microscene_lines(microscenes: tuple[MicroScene, ...], indent: str) -> None:
             out.print(f"{indent}    near      {', '.join(w for w, _ in m.context)}")
         if m.templates:
             shown = "; ".join(f"{t.code} → [{', '.join(t.concepts)}]" for t in m.templates)
-            out.print(f"{indent}    templates {shown}")
+            out.print(f"{indent}    templates {escape(shown)}")
         if m.unfolding is not None:
             u = m.unfolding
             out.print(f"{indent}    unfolds   {u.formula}  (residual {u.residual:.3f})")

@@ -157,11 +157,27 @@ class Expansion:
         """The fraction of the scene vector's energy its decoded parts leave unexplained."""
         return self.decoded.residual
 
+    @property
+    def levels(self) -> list[tuple[int, int, float]]:
+        """``(depth, scenes, mean residual)`` per level of the unfolding tree: level 1 is
+        the scene itself, level n the scenes its micro-scenes unfold into n − 1 steps down."""
+        out = [(1, 1, self.residual)]
+        layer = list(self.microscenes)
+        while True:
+            residuals = [m.unfolding.residual for m in layer if m.unfolding is not None]
+            if not residuals:
+                return out
+            out.append((len(out) + 1, len(residuals), sum(residuals) / len(residuals)))
+            layer = [c for m in layer if m.unfolding is not None for c in m.unfolding.microscenes]
+
     def to_dict(self) -> dict:
         """The CLI JSON shape of ``expand``."""
         return {
             "scene": self.scene.to_dict(),
             "microscenes": [m.to_dict() for m in self.microscenes],
+            "levels": [
+                {"depth": d, "scenes": n, "residual": round(r, 4)} for d, n, r in self.levels
+            ],
             "registers": dict(self.registers),
             "residual": round(self.residual, 4),
             "tension": None if self.tension is None else round(self.tension, 4),
