@@ -99,6 +99,18 @@ def test_depth_unfolds_a_tree_with_no_repeats_on_a_branch(hash_codec):
     assert [lv[0] for lv in deep.levels] == [1, 2, 3]
 
 
+def test_a_sub_scene_part_unfolds_into_that_scene(hash_codec):
+    nested = hash_codec.compress("(жар + страх → шаг) + тишина → вход")
+    part = hash_codec.expand(nested.code, depth=2).microscenes[0]
+    assert part.lemma == "(жар + страх → шаг)"
+    assert part.unfolding.formula == "жар + страх → шаг"
+    assert [(m.lemma, m.phase) for m in part.unfolding.microscenes] == [
+        ("жар", "entry"),
+        ("страх", "peak"),
+        ("шаг", "anchor"),
+    ]
+
+
 def test_templates_are_stored_scenes_sharing_the_concept(hash_codec):
     hash_codec.compress("жар + страх → шаг")
     hash_codec.compress("жар + дверь")

@@ -16,7 +16,8 @@ For every concept of a scene (its parts in rhythm order, then the anchor) a
   first: ways this part has been unfolded before (``Δ41 → [жар, страх, шаг]``);
 * ``unfolding`` — with ``depth`` > 1, its own scene: the concept as anchor, with up
   to six concepts drawn from its templates and its nearest stored concepts, none of
-  them already on the branch, unfolded in turn.
+  them already on the branch, unfolded in turn; a sub-scene part (``(жар + страх →
+  шаг)``) unfolds into that very scene.
 
 The scene's **tension** is ``(1 − mean pull) / 2`` ∈ [0, 1]: the distance in meaning
 the parts still have to travel to their anchor. Parts that already mean the anchor
@@ -216,8 +217,9 @@ class _Unfolder:
         if self.context is not None:
             order.sort(key=lambda i: -float(vectors[i] @ self.context))
         unfold_these = set(order if self.breadth is None else order[: self.breadth])
-        own = set(lemmas) | branch
-        recalled = self.codec.recall_many([[w] for w in lemmas], k=CONTEXT_SCENES + 1)
+        cues = [self.codec.leaves(w[1:-1]) if w.startswith("(") else [w] for w in lemmas]
+        own = set(lemmas) | branch | {leaf for cue in cues for leaf in cue}
+        recalled = self.codec.recall_many(cues, k=CONTEXT_SCENES + 1)
         out = []
         for i in order:
             lemma = lemmas[i]
@@ -233,9 +235,12 @@ class _Unfolder:
             )[:CONTEXT_SCENES]
             templates = self.templates(lemma, lemmas, scene_code)
             child = None
-            fresh = lemma not in branch and not lemma.startswith("(")
-            if level < self.depth and i in unfold_these and fresh:
-                child = self.child(lemma, templates, context, branch | set(lemmas), level)
+            if level < self.depth and i in unfold_these and lemma not in branch:
+                below = branch | set(lemmas)
+                if lemma.startswith("("):
+                    child = self.part(lemma[1:-1], below, level)
+                else:
+                    child = self.child(lemma, templates, context, below, level)
             lang = language(lemma) or "en"
             out.append(
                 MicroScene(
@@ -281,11 +286,19 @@ class _Unfolder:
         chosen = chosen[:CHILD_CONCEPTS]
         if len(chosen) < 2:
             return None
-        scene, decoded = self.codec.read(Formula(tuple(chosen), lemma))
-        phases = [c.phase for c in scene.concepts] + ["anchor"]
-        lemmas = [c.lemma for c in scene.concepts] + [lemma]
+        return self.part(Formula(tuple(chosen), lemma), branch | {lemma}, level)
+
+    def part(self, formula: str | Formula, branch: frozenset[str], level: int) -> Unfolding:
+        """The unfolding of a scene given by ``formula`` one level below ``level``: a
+        micro-scene's own scene, or a sub-scene part of its parent."""
+        scene, decoded = self.codec.read(formula)
+        phases = [c.phase for c in scene.concepts]
+        lemmas = [c.lemma for c in scene.concepts]
+        if scene.anchor is not None:
+            phases.append("anchor")
+            lemmas.append(scene.anchor)
         micro, tension = self.microscenes(
-            lemmas, phases, True, scene.code, branch | {lemma}, level + 1
+            lemmas, phases, scene.anchor is not None, scene.code, branch, level + 1
         )
         return Unfolding(scene.formula, decoded.residual, tension, micro)
 
