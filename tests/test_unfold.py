@@ -24,6 +24,11 @@ def _walk(microscenes, branch=()):
             yield from _walk(m.unfolding.microscenes, path)
 
 
+def _nodes(microscenes) -> int:
+    """How many micro-scenes an unfolding tree holds."""
+    return sum(1 + (_nodes(m.unfolding.microscenes) if m.unfolding else 0) for m in microscenes)
+
+
 def test_seed_scene_reads_like_the_seed(e5_codec):
     """тишинажарвход: three micro-scenes in rhythm order; the anchor is a threshold."""
     e5_codec.compress(SEED)
@@ -97,6 +102,9 @@ def test_depth_unfolds_a_tree_with_no_repeats_on_a_branch(hash_codec):
     child = next(m.unfolding for m in narrow.microscenes if m.unfolding)
     assert top == (1, 1, narrow.residual) and second == (2, 1, child.residual)
     assert [lv[0] for lv in deep.levels] == [1, 2, 3]
+    calls = []
+    counted = hash_codec.expand(SEED, depth=3, progress=lambda *a: calls.append(a))
+    assert calls == [("unfolding", n, 0) for n in range(1, _nodes(counted.microscenes) + 1)]
 
 
 def test_a_sub_scene_part_unfolds_into_that_scene(hash_codec):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -215,8 +216,10 @@ def _file_formulas(codec: Codec, file: Path) -> list[Formula]:
     return formulas
 
 
-def _compress_file(codec: Codec, file: Path) -> list[Scene]:
-    formulas = _file_formulas(codec, file)
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress display on stderr; yields a ``(stage, done, total)``
+    callback (``total`` 0: not known in advance)."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -228,9 +231,15 @@ def _compress_file(codec: Codec, file: Path) -> list[Scene]:
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
 
+        yield progress
+
+
+def _compress_file(codec: Codec, file: Path) -> list[Scene]:
+    formulas = _file_formulas(codec, file)
+    with _progress_bar() as progress:
         return codec.compress_many(formulas, progress=progress)
 
 
@@ -285,11 +294,16 @@ def expand(
 
       scenecodec expand "hot anxious silence before stepping inside"
     """
-    with Codec.open(memory) as codec:
+    with Codec.open(memory) as codec, _progress_bar() as progress:
         expansion = codec.expand(
-            " ".join(scene), neighbours=neighbours, context=context, depth=depth, breadth=breadth
+            " ".join(scene),
+            neighbours=neighbours,
+            context=context,
+            depth=depth,
+            breadth=breadth,
+            progress=progress,
         )
-        _emit(as_json, expansion.to_dict(), lambda: _render_expansion(expansion))
+    _emit(as_json, expansion.to_dict(), lambda: _render_expansion(expansion))
 
 
 def _render_expansion(expansion: Expansion) -> None:

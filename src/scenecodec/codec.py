@@ -54,7 +54,7 @@ from scenecodec.unfold import meaning, unfold
 __all__ = ["Codec", "Progress"]
 
 Progress = Callable[[str, int, int], None]
-"""A progress callback: ``(stage, done, total)``."""
+"""A progress callback: ``(stage, done, total)``; ``total`` 0 when not known."""
 
 Cue = str | Sequence[str] | Scene | Formula | np.ndarray
 MAX_DEPTH = 4
@@ -640,6 +640,7 @@ class Codec:
         context: Cue | Sequence[Cue] | None = None,
         depth: int = 1,
         breadth: int | None = None,
+        progress: Progress | None = None,
     ) -> Expansion:
         """Resolve ``x`` to a scene, decode its vector, unfold it into micro-scenes
         (:mod:`scenecodec.unfold`) and find its nearest stored scenes.
@@ -647,7 +648,8 @@ class Codec:
         ``context`` — a cue (text, formula, code, scene…) or a list of them — changes the
         reading: glosses lean toward it and micro-scenes are ordered by it. ``depth``
         levels of unfolding (1: the scene's own micro-scenes), ``breadth`` micro-scenes
-        unfolded further per level (all when ``None``).
+        unfolded further per level (all when ``None``). ``progress`` is called as
+        ``("unfolding", micro-scenes done, 0)`` (the total is not known in advance).
         """
         if not 1 <= depth <= MAX_UNFOLD:
             raise InputError(f"depth must lie in 1…{MAX_UNFOLD}, got {depth}")
@@ -656,7 +658,9 @@ class Codec:
         scene, decoded = self.read(x)
         near = self._nearest(scene.vector, neighbours, exclude=scene.code)
         where = None if context is None else self._context(context)
-        micro, tension, kind = unfold(self, scene, context=where, depth=depth, breadth=breadth)
+        micro, tension, kind = unfold(
+            self, scene, context=where, depth=depth, breadth=breadth, progress=progress
+        )
         return Expansion(
             scene=scene,
             decoded=decoded,

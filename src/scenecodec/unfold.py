@@ -41,7 +41,7 @@ This is our own construction; no library unfolds hypervector scenes this way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -180,12 +180,21 @@ def _tension(pulls: list[float]) -> float | None:
 class _Unfolder:
     """Holds what one expansion shares across its tree: the codec, the context, the limits."""
 
-    def __init__(self, codec: Codec, context: np.ndarray | None, depth: int, breadth: int | None):
+    def __init__(
+        self,
+        codec: Codec,
+        context: np.ndarray | None,
+        depth: int,
+        breadth: int | None,
+        progress: Callable[[str, int, int], None] | None,
+    ):
         self.codec = codec
         self.context = context
         self.depth = depth
         self.breadth = breadth
         self.embedder = codec.atoms.embedder
+        self.progress = progress
+        self.done = 0
 
     def vectors(self, lemmas: Sequence[str]) -> np.ndarray:
         """Centred unit embeddings ``(k, e)``; a sub-scene part is its leaves' mean."""
@@ -256,6 +265,9 @@ class _Unfolder:
                     unfolding=child,
                 )
             )
+            self.done += 1
+            if self.progress is not None:
+                self.progress("unfolding", self.done, 0)
         return tuple(out), _tension(pulls)
 
     def templates(
@@ -310,14 +322,16 @@ def unfold(
     context: np.ndarray | None = None,
     depth: int = 1,
     breadth: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[tuple[MicroScene, ...], float | None, Assignment | None]:
     """The micro-scenes of ``scene``, its tension and its archetype as a whole.
 
     ``context`` is a unit vector ``(e,)`` (see :meth:`Codec.expand`); ``depth`` ≥ 1
     levels (1: the scene's own micro-scenes only); ``breadth``: how many micro-scenes
-    of each level unfold further (all when ``None``), nearest to the context first.
+    of each level unfold further (all when ``None``), nearest to the context first;
+    ``progress(stage, done, 0)`` after each micro-scene.
     """
-    unfolder = _Unfolder(codec, context, depth, breadth)
+    unfolder = _Unfolder(codec, context, depth, breadth, progress)
     lemmas = [c.lemma for c in scene.concepts]
     phases = [c.phase for c in scene.concepts]
     if scene.anchor is not None:
