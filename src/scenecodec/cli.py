@@ -226,15 +226,21 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, Any] = {}
+    bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+    tasks: dict[str, Any] = {}
 
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
+    def progress(stage: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()  # only once there is something to show: errors stay one line
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total or None)
+        bar.update(tasks[stage], completed=done, total=total or None)
 
+    try:
         yield progress
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def _compress_file(codec: Codec, file: Path) -> list[Scene]:
