@@ -198,13 +198,14 @@ class _Unfolder:
 
     def vectors(self, lemmas: Sequence[str]) -> np.ndarray:
         """Centred unit embeddings ``(k, e)``; a sub-scene part is its leaves' mean."""
-        rows = []
-        for lemma in lemmas:
-            if lemma.startswith("("):
-                leaves = self.codec.leaves(lemma[1:-1])
-                rows.append(meaning(self.codec.embed(leaves), anchor=False))
-            else:
-                rows.append(self.codec.embed([lemma])[0])
+        plain = [w for w in lemmas if not w.startswith("(")]
+        embedded = dict(zip(plain, self.codec.embed(plain), strict=True)) if plain else {}
+        rows = [
+            meaning(self.codec.embed(self.codec.leaves(w[1:-1])), anchor=False)
+            if w.startswith("(")
+            else embedded[w]
+            for w in lemmas
+        ]
         return np.stack(rows).astype(np.float32)
 
     def microscenes(
