@@ -89,9 +89,17 @@ def archetypes() -> tuple[Archetype, ...]:
     return tuple(Archetype(*row) for row in rows)
 
 
-def _prototypes(embedder: Embedder) -> np.ndarray:
-    table = archetypes()
-    return prototypes(embedder, [[a.en, a.ru, a.en_cues, a.ru_cues] for a in table])
+_PROTOTYPES: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _prototypes(embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
+    """The archetypes' prototypes ``(A, e)`` and which pairs are one meaning ``(A, A)``,
+    computed once per embedder."""
+    if embedder.name not in _PROTOTYPES:
+        cues = [[a.en, a.ru, a.en_cues, a.ru_cues] for a in archetypes()]
+        protos = prototypes(embedder, cues)
+        _PROTOTYPES[embedder.name] = (protos, protos @ protos.T >= SAME)
+    return _PROTOTYPES[embedder.name]
 
 
 def assign(embedder: Embedder, vectors: np.ndarray) -> list[Assignment | None]:
@@ -101,8 +109,7 @@ def assign(embedder: Embedder, vectors: np.ndarray) -> list[Assignment | None]:
     >>> assign(HashEmbedder(), HashEmbedder().embed(["стол"]))   # no meaning, no archetype
     [None]
     """
-    protos = _prototypes(embedder)
-    same = protos @ protos.T >= SAME
+    protos, same = _prototypes(embedder)
     out: list[Assignment | None] = []
     for row in np.asarray(vectors, dtype=np.float32) @ protos.T:
         best = int(np.argmax(row))

@@ -87,12 +87,17 @@ def _sample_words() -> tuple[str, ...]:
     return tuple(words[:_SAMPLE] + words[half : half + _SAMPLE])
 
 
+_STATS: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
 def _stats(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Facet prototypes ``(F, e)`` and the mean and std ``(F,)`` of the sample's cosines."""
-    protos = prototypes(embedder, [list(f.cues) for f in FACETS])
-    sample = prototypes(embedder, [[w] for w in _sample_words()])
-    sims = sample @ protos.T
-    return protos, sims.mean(0), sims.std(0) + 1e-6
+    """Facet prototypes ``(F, e)`` and the mean and std ``(F,)`` of the sample's cosines,
+    computed once per embedder."""
+    if embedder.name not in _STATS:
+        protos = prototypes(embedder, [list(f.cues) for f in FACETS])
+        sims = prototypes(embedder, [[w] for w in _sample_words()]) @ protos.T
+        _STATS[embedder.name] = (protos, sims.mean(0), sims.std(0) + 1e-6)
+    return _STATS[embedder.name]
 
 
 def scores(
