@@ -33,6 +33,7 @@ __all__ = [
     "agree",
     "analyse",
     "analyser",
+    "gender",
     "govern",
     "inflect",
     "language",
@@ -232,9 +233,26 @@ def lemma(word: str) -> str:
 
 
 def _parse_as(word: str, wanted: str):
-    """The first pymorphy3 parse of ``word`` with part of speech ``wanted``, else the first."""
+    """The pymorphy3 parse of ``word`` as a lemma with part of speech ``wanted`` (``горе``
+    the noun ``горе``, not ``гора`` in the locative), else its first with that part of
+    speech, else its first."""
     parses = analyser().parse(word)
-    return next((p for p in parses if wanted == p.tag.POS), parses[0])
+    ofpos = [p for p in parses if wanted == p.tag.POS]
+    lemma = [p for p in ofpos if p.normal_form == word.lower()]
+    return (lemma or ofpos or parses)[0]
+
+
+def gender(noun: str) -> str:
+    """A Russian noun's gender (``masc``, ``femn``, ``neut``) or ``plur`` for one that is
+    only plural.
+
+    >>> gender("горе"), gender("тишина"), gender("жар"), gender("похороны")
+    ('neut', 'femn', 'masc', 'plur')
+    """
+    tag = _parse_as(noun, "NOUN").tag
+    if "Pltm" in tag or (tag.number == "plur" and "Sgtm" not in tag):
+        return "plur"
+    return str(tag.gender) if tag.gender in ("masc", "femn", "neut") else "masc"
 
 
 def inflect(word: str, *, case: str = "nomn", number: str = "sing") -> str:
@@ -245,8 +263,8 @@ def inflect(word: str, *, case: str = "nomn", number: str = "sing") -> str:
 
     >>> inflect("порог", case="loct"), inflect("висок", case="loct", number="plur")
     ('пороге', 'висках')
-    >>> inflect("fear", number="plur")
-    'fears'
+    >>> inflect("fear", number="plur"), inflect("сани", case="gent")  # only plural: plural
+    ('fears', 'саней')
     """
     if number not in ("sing", "plur"):
         raise InputError(f"number must be sing or plur, got {number!r}")
@@ -258,6 +276,8 @@ def inflect(word: str, *, case: str = "nomn", number: str = "sing") -> str:
     if case not in CASES:
         raise InputError(f"case must be one of {' '.join(CASES)}, got {case!r}")
     parse = _parse_as(word, "NOUN")
+    if gender(word) == "plur":
+        number = "plur"
     form = parse.inflect({case, number})
     return form.word if form else word
 
@@ -275,28 +295,33 @@ def agree(word: str, noun: str, *, case: str = "nomn", tense: str = "past") -> s
     'тёмной'
     >>> agree("стучать", "сердце", tense="pres"), agree("pulse", "temple")
     ('стучит', 'pulsed')
+    >>> agree("течь", "река"), agree("flare up", "spark")
+    ('текла', 'flared up')
     """
     if tense not in ("past", "pres"):
         raise InputError(f"tense must be past or pres, got {tense!r}")
     if language(word) == "en":
         from lemminflect import getAllLemmas, getInflection
 
-        if "VERB" in getAllLemmas(word):
-            forms = getInflection(word, tag="VBD" if tense == "past" else "VBZ")
-            return forms[0] if forms else word
+        head_word, *rest = word.split(" ")
+        if "VERB" in getAllLemmas(head_word):
+            forms = getInflection(head_word, tag="VBD" if tense == "past" else "VBZ")
+            return " ".join([forms[0] if forms else head_word, *rest])
         return word
     head = _parse_as(noun, "NOUN").tag
-    number = head.number or "sing"
-    gender = head.gender if number == "sing" else None
-    parse = analyser().parse(word)[0]
-    if parse.tag.POS in ("VERB", "INFN"):
-        wanted = {"past", number} | ({gender} if gender else set())
+    kind = gender(noun)
+    number = "plur" if kind == "plur" else "sing"
+    gender_ = None if kind == "plur" else kind
+    parses = analyser().parse(word)
+    parse = next((p for p in parses if p.tag.POS in ("VERB", "INFN")), None)
+    if parse is not None:
+        wanted = {"past", number} | ({gender_} if gender_ else set())
         if tense == "pres":
             wanted = {"pres", "3per", number} if "impf" in parse.tag else {"futr", "3per", number}
         form = parse.inflect(wanted)
     else:
         adjective = _parse_as(word, "ADJF")
-        form = adjective.inflect({case, number} | ({gender} if gender else set()))
+        form = adjective.inflect({case, number} | ({gender_} if gender_ else set()))
         if form and case == "accs" and "anim" in head and number == "plur":
             form = adjective.inflect({case, number, "anim"}) or form
     return form.word if form else word
