@@ -30,7 +30,17 @@ import numpy as np
 from scenecodec.language.embed import Embedder
 from scenecodec.language.prototypes import prototypes
 
-__all__ = ["FLOOR", "MARGIN", "SAME", "Archetype", "Assignment", "archetypes", "assign"]
+__all__ = [
+    "FLOOR",
+    "MARGIN",
+    "SAME",
+    "Archetype",
+    "Assignment",
+    "archetypes",
+    "assign",
+    "fits",
+    "nearest",
+]
 
 FLOOR = 0.2
 """Least cosine between a vector and an archetype's prototype."""
@@ -102,6 +112,30 @@ def _prototypes(embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
     return _PROTOTYPES[embedder.name]
 
 
+def nearest(embedder: Embedder, vectors: np.ndarray) -> list[Assignment]:
+    """The nearest archetype of each centred unit vector ``(n, e)``, with its score and
+    margin over the nearest rival, however weak.
+
+    >>> from scenecodec.language.embed import HashEmbedder
+    >>> nearest(HashEmbedder(), HashEmbedder().embed(["стол"]))[0].score < FLOOR
+    True
+    """
+    protos, same = _prototypes(embedder)
+    out = []
+    for row in np.asarray(vectors, dtype=np.float32) @ protos.T:
+        best = int(np.argmax(row))
+        rivals = row[~same[best]]
+        margin = float(row[best] - (rivals.max() if len(rivals) else -1.0))
+        out.append(Assignment(archetypes()[best], float(row[best]), margin))
+    return out
+
+
+def fits(found: Assignment) -> bool:
+    """Whether a nearest archetype is close enough (:data:`FLOOR`) and clear enough
+    (:data:`MARGIN`) to be assigned."""
+    return found.score >= FLOOR and found.margin >= MARGIN
+
+
 def assign(embedder: Embedder, vectors: np.ndarray) -> list[Assignment | None]:
     """The archetype of each centred unit vector ``(n, e)``, or ``None`` where none fits.
 
@@ -109,12 +143,4 @@ def assign(embedder: Embedder, vectors: np.ndarray) -> list[Assignment | None]:
     >>> assign(HashEmbedder(), HashEmbedder().embed(["стол"]))   # no meaning, no archetype
     [None]
     """
-    protos, same = _prototypes(embedder)
-    out: list[Assignment | None] = []
-    for row in np.asarray(vectors, dtype=np.float32) @ protos.T:
-        best = int(np.argmax(row))
-        rivals = row[~same[best]]
-        margin = float(row[best] - (rivals.max() if len(rivals) else -1.0))
-        ok = row[best] >= FLOOR and margin >= MARGIN
-        out.append(Assignment(archetypes()[best], float(row[best]), margin) if ok else None)
-    return out
+    return [a if fits(a) else None for a in nearest(embedder, vectors)]

@@ -8,12 +8,8 @@ its prototype is their mean centred embedding
 (:func:`~scenecodec.language.prototypes.prototypes`).
 
 A concept's feature on a facet is the **z-score** of its cosine to the facet's
-prototype against the same cosine over a sample of 600 reference words (the 300
-most frequent of each language in the shipped reference vocabulary, function
-words included): z = 2 means the concept leans toward the facet two standard
-deviations more than an ordinary word does. The sample takes away what every
-word shares with a prototype, so a facet whose cues sit near the centre of the
-space does not win everywhere. The **gloss** is the two strongest facets with
+prototype against ordinary words (:class:`~scenecodec.language.prototypes.Scale`).
+The **gloss** is the two strongest facets with
 z ≥ :data:`GLOSS_MIN`, in the scene's language (``тишина → пауза, звук``); a context
 (:func:`scores` ``context=``) adds its own leaning toward each facet, scaled by
 :data:`CONTEXT_WEIGHT`, so the same concept reads differently in another scene.
@@ -32,8 +28,8 @@ from importlib import resources
 
 import numpy as np
 
-from scenecodec.language.embed import Embedder, reference_vocabulary
-from scenecodec.language.prototypes import prototypes
+from scenecodec.language.embed import Embedder
+from scenecodec.language.prototypes import Scale, prototypes, scale
 
 __all__ = [
     "CONTEXT_WEIGHT",
@@ -41,6 +37,7 @@ __all__ = [
     "FACETS",
     "GLOSS_MIN",
     "Facet",
+    "facet_scale",
     "features",
     "gloss",
     "scores",
@@ -77,27 +74,15 @@ FACETS: tuple[Facet, ...] = _table()
 EMOTIONS = tuple(f.id for f in FACETS if f.kind == "emotion")
 """Plutchik's eight basic emotions, in his wheel's order."""
 
-_SAMPLE = 300
+_SCALES: dict[str, Scale] = {}
 
 
-@cache
-def _sample_words() -> tuple[str, ...]:
-    words = reference_vocabulary()
-    half = len(words) // 2
-    return tuple(words[:_SAMPLE] + words[half : half + _SAMPLE])
-
-
-_STATS: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-
-def _stats(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Facet prototypes ``(F, e)`` and the mean and std ``(F,)`` of the sample's cosines,
-    computed once per embedder."""
-    if embedder.name not in _STATS:
+def facet_scale(embedder: Embedder) -> Scale:
+    """The facets' :class:`~scenecodec.language.prototypes.Scale`, built once per embedder."""
+    if embedder.name not in _SCALES:
         protos = prototypes(embedder, [list(f.cues) for f in FACETS])
-        sims = prototypes(embedder, [[w] for w in _sample_words()]) @ protos.T
-        _STATS[embedder.name] = (protos, sims.mean(0), sims.std(0) + 1e-6)
-    return _STATS[embedder.name]
+        _SCALES[embedder.name] = scale(embedder, protos)
+    return _SCALES[embedder.name]
 
 
 def scores(
@@ -105,10 +90,10 @@ def scores(
 ) -> np.ndarray:
     """Facet z-scores ``(n, F)`` of centred unit ``vectors`` ``(n, e)``; with a unit
     ``context`` vector ``(e,)``, plus :data:`CONTEXT_WEIGHT` × the context's own z-scores."""
-    protos, mean, std = _stats(embedder)
-    z = (np.asarray(vectors, dtype=np.float32) @ protos.T - mean) / std
+    facet = facet_scale(embedder)
+    z = facet.z(vectors)
     if context is not None:
-        z = z + CONTEXT_WEIGHT * (context @ protos.T - mean) / std
+        z = z + CONTEXT_WEIGHT * facet.z(context[None, :])
     return z
 
 

@@ -1,4 +1,6 @@
-"""Prototype vectors: a label's cue phrases embedded once, averaged, and cached on disk.
+"""Prototype vectors and the scales read against them.
+
+A label's cue phrases are embedded once, averaged, and cached on disk.
 
 Facets (:mod:`scenecodec.facets`) and archetypes (:mod:`scenecodec.archetype`) are
 sets of labels, each described by a few cue phrases in Russian and English. A
@@ -8,16 +10,26 @@ cue phrases costs a few seconds with e5, so the prototypes are kept in the user
 cache directory, keyed by the embedder, the scenecodec version and the phrases
 themselves: a changed table or embedder never reads a stale file.
 
+A :class:`Scale` standardises cosines to a set of directions (prototypes, or the
+difference of two poles' prototypes) against a sample of 600 reference words (the
+300 most frequent of each language in the shipped reference vocabulary, function
+words included): z = 2 means a word leans that way two standard deviations more
+than an ordinary word does. The sample takes away what every word shares with a
+direction, so a direction near the centre of the space does not win everywhere.
+
 >>> from scenecodec.language.embed import HashEmbedder
 >>> p = prototypes(HashEmbedder(), [["жар", "heat"], ["тишина", "silence"]])
 >>> p.shape, round(float(np.linalg.norm(p[0])), 6)
 ((2, 384), 1.0)
+>>> scale(HashEmbedder(), p).z(p[:1]).shape
+(1, 2)
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -25,9 +37,12 @@ from pathlib import Path
 import numpy as np
 from platformdirs import user_cache_dir
 
-from scenecodec.language.embed import Embedder
+from scenecodec.language.embed import Embedder, reference_vocabulary
 
-__all__ = ["prototypes"]
+__all__ = ["SAMPLE", "Scale", "prototypes", "scale"]
+
+SAMPLE = 300
+"""Reference words per language in a scale's sample."""
 
 _MEMO: dict[str, np.ndarray] = {}
 
@@ -63,3 +78,32 @@ def prototypes(embedder: Embedder, labels: Sequence[Sequence[str]]) -> np.ndarra
         partial.replace(path)
     _MEMO[key] = out
     return out
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Unit ``directions`` ``(F, e)`` with the ``mean`` and ``std`` ``(F,)`` of the
+    reference sample's cosines to them."""
+
+    directions: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+
+    def z(self, vectors: np.ndarray) -> np.ndarray:
+        """z-scores ``(n, F)`` of centred unit ``vectors`` ``(n, e)``."""
+        return (np.asarray(vectors, dtype=np.float32) @ self.directions.T - self.mean) / self.std
+
+
+@cache
+def _sample_words() -> tuple[str, ...]:
+    words = reference_vocabulary()
+    half = len(words) // 2
+    return tuple(words[:SAMPLE] + words[half : half + SAMPLE])
+
+
+def scale(embedder: Embedder, directions: np.ndarray) -> Scale:
+    """The :class:`Scale` of ``directions`` ``(F, e)`` (normalised here) under ``embedder``."""
+    d = np.asarray(directions, dtype=np.float32)
+    d = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-12)
+    sims = prototypes(embedder, [[w] for w in _sample_words()]) @ d.T
+    return Scale(d, sims.mean(0), sims.std(0) + 1e-6)
