@@ -193,7 +193,8 @@ def test_expand_shows_scene_decoding_and_neighbours(hash_codec):
     d = expansion.to_dict()
     assert set(d) >= {"scene", "microscenes", "registers", "residual", "neighbours"}
     assert [m["lemma"] for m in d["microscenes"]] == ["тишина", "жар", "вход"]
-    assert d["registers"] == {}
+    assert set(d["registers"]) == {"logical", "poetic", "emotional", "archetypal", "bodily"}
+    assert set(d["bridge"]) == {"weights", "pace", "routes"}
     # a stored scene is not its own neighbour
     assert all(n.scene.code != "Δ1" for n in hash_codec.expand("Δ1").neighbours)
 

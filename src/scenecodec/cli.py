@@ -263,11 +263,17 @@ def expand(
         int, typer.Option("--neighbours", "-n", min=0, help="How many nearest stored scenes.")
     ] = 5,
     depth: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--depth", "-d", min=1, max=5, help="Levels of unfolding: 1 = the micro-scenes only."
+            "--depth",
+            "-d",
+            min=1,
+            max=5,
+            help="Levels of unfolding: 1 = the micro-scenes only [default: the HyperBridge's "
+            "pace, 1, or 2 for a calm scene].",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
     breadth: Annotated[
         int | None,
         typer.Option(
@@ -284,11 +290,42 @@ def expand(
             show_default=False,
         ),
     ] = None,
+    registers: Annotated[
+        str | None,
+        typer.Option(
+            "--registers",
+            "-r",
+            help="Registers to speak, comma-separated: logical, poetic, emotional, "
+            "archetypal, bodily [default: those the HyperBridge activates].",
+            show_default=False,
+        ),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal",
+            "-g",
+            help="What the reader wants (any text); steers the registers' weights.",
+            show_default=False,
+        ),
+    ] = None,
+    voice: Annotated[
+        str | None,
+        typer.Option(
+            "--voice",
+            "-v",
+            help="Who speaks every register: poet, logician, philosopher or bodily "
+            "[default: each register's own voice].",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Expand a scene into micro-scenes: gloss, phase, archetype, tension, memory context
-    and templates for each, unfolded recursively with --depth; plus the decoded vector
-    and the nearest stored scenes.
+    """Expand a scene: its micro-scenes (gloss, phase, archetype, tension, memory context,
+    templates; unfolded recursively with --depth) and its five registers — logical,
+    poetic, emotional, archetypal, bodily — as the HyperBridge weighs them, paces them
+    and routes them to voices; plus the decoded vector and the nearest stored scenes.
+    --json adds the bridge's weights, pace and the reason for each choice.
 
     Examples:
 
@@ -297,6 +334,10 @@ def expand(
       scenecodec expand Δ1 --depth 2 --breadth 2 --json
 
       scenecodec expand "жар + страх + тишина → вход" --context "прощание на вокзале"
+
+      scenecodec expand тишинажарвход --registers poetic,bodily --voice poet
+
+      scenecodec expand "heat + fear + silence → entrance" --goal "calm my body down"
 
       scenecodec expand "hot anxious silence before stepping inside"
     """
@@ -307,6 +348,9 @@ def expand(
             context=context,
             depth=depth,
             breadth=breadth,
+            registers=None if registers is None else [r.strip() for r in registers.split(",")],
+            goal=goal,
+            voice=voice,
             progress=progress,
         )
     _emit(as_json, expansion.to_dict(), lambda: _render_expansion(expansion))
@@ -325,9 +369,26 @@ def _render_expansion(expansion: Expansion) -> None:
         shown = " · ".join(f"depth {d}: {r:.3f} ({n})" for d, n, r in expansion.levels)
         out.print(f"  residual by level  {shown}")
     out.print()
+    _register_lines(expansion)
+    out.print()
     _decoded_table(expansion.decoded)
     out.print()
     _recalled_table(list(expansion.neighbours), "nearest stored scenes")
+
+
+def _register_lines(expansion: Expansion) -> None:
+    if expansion.bridge is None:
+        return
+    pace = expansion.bridge.pace
+    out.print(
+        f"  [bold]registers[/]  pace: depth {pace.depth} · breadth {pace.breadth} · "
+        f"length {pace.length} ({escape(pace.reason)})"
+    )
+    for route in expansion.bridge.active:
+        out.print(
+            f"  {route.register:<10} {route.weight:.2f} {route.voice:<11} "
+            f"{escape(expansion.registers[route.register])}"
+        )
 
 
 def _microscene_lines(microscenes: tuple[MicroScene, ...], indent: str) -> None:

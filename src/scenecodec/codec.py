@@ -26,6 +26,7 @@ import numpy as np
 
 from scenecodec import hv
 from scenecodec.atoms import DEFAULT_ALPHA, Atoms
+from scenecodec.bridge import route, speak
 from scenecodec.cleanup import ItemMemory
 from scenecodec.compress import compress_batch, compress_one, gist, gist_batch
 from scenecodec.decode import ANCHOR, VectorReading, decode_batch
@@ -46,10 +47,11 @@ from scenecodec.language.morph import language, tokenize
 from scenecodec.language.split import SplitResult, Splitter
 from scenecodec.memory import SceneIndex, Settings, SQLiteStore, default_path
 from scenecodec.memory.store import PartRecord, SceneRecord, Store
+from scenecodec.registers.reading import read as read_scene
 from scenecodec.roles import Role, roles
 from scenecodec.scene import Concept, Decoded, DecodedConcept, Expansion, Recalled, Scene
 from scenecodec.slots import MAX_CONCEPTS, PHASES, Slots, phases_for
-from scenecodec.unfold import meaning, unfold
+from scenecodec.unfold import concept_vectors, meaning, tension, unfold
 
 __all__ = ["Codec", "Progress"]
 
@@ -638,27 +640,51 @@ class Codec:
         *,
         neighbours: int = 5,
         context: Cue | Sequence[Cue] | None = None,
-        depth: int = 1,
+        depth: int | None = 1,
         breadth: int | None = None,
+        registers: Sequence[str] | None = None,
+        goal: Cue | None = None,
+        voice: str | None = None,
         progress: Progress | None = None,
     ) -> Expansion:
         """Resolve ``x`` to a scene, decode its vector, unfold it into micro-scenes
-        (:mod:`scenecodec.unfold`) and find its nearest stored scenes.
+        (:mod:`scenecodec.unfold`), find its nearest stored scenes, and speak its
+        registers as the HyperBridge routes them (:mod:`scenecodec.bridge`).
 
         ``context`` — a cue (text, formula, code, scene…) or a list of them — changes the
         reading: glosses lean toward it and micro-scenes are ordered by it. ``depth``
-        levels of unfolding (1: the scene's own micro-scenes), ``breadth`` micro-scenes
-        unfolded further per level (all when ``None``). ``progress`` is called as
+        levels of unfolding (1: the scene's own micro-scenes; ``None``: the bridge's
+        pace decides depth and breadth), ``breadth`` micro-scenes unfolded further per
+        level (all when ``None``). ``registers`` names the registers to speak (else the
+        bridge activates them); ``goal`` (a text or any cue) and ``voice`` (``logician``,
+        ``poet``, ``philosopher``, ``bodily``) steer the bridge. ``progress`` is called as
         ``("unfolding", micro-scenes done, 0)`` (the total is not known in advance).
+
+        >>> import tempfile, pathlib
+        >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite") as codec:
+        ...     e = codec.expand("тишина + жар → вход", registers=["poetic"], voice="poet")
+        >>> list(e.registers), e.bridge.route("poetic").voice
+        (['poetic'], 'poet')
         """
-        if not 1 <= depth <= MAX_UNFOLD:
+        if depth is not None and not 1 <= depth <= MAX_UNFOLD:
             raise InputError(f"depth must lie in 1…{MAX_UNFOLD}, got {depth}")
         if breadth is not None and breadth < 1:
             raise InputError(f"breadth must be at least 1, got {breadth}")
         scene, decoded = self.read(x)
         near = self._nearest(scene.vector, neighbours, exclude=scene.code)
         where = None if context is None else self._context(context)
-        micro, tension, kind = unfold(
+        lemmas = [c.lemma for c in scene.concepts] + ([scene.anchor] if scene.anchor else [])
+        phases = [c.phase for c in scene.concepts] + (["anchor"] if scene.anchor else [])
+        vectors = concept_vectors(self, lemmas)
+        embedder = self.atoms.embedder
+        reading = read_scene(
+            embedder, lemmas, phases, vectors, tension(vectors, scene.anchor is not None), where
+        )
+        aim = None if goal is None else self._context(goal)
+        decision = route(embedder, reading, goal=aim, voice=voice, registers=registers)
+        if depth is None:
+            depth, breadth = decision.pace.depth, breadth or decision.pace.breadth
+        micro, taut, kind = unfold(
             self, scene, context=where, depth=depth, breadth=breadth, progress=progress
         )
         return Expansion(
@@ -666,8 +692,10 @@ class Codec:
             decoded=decoded,
             neighbours=tuple(near),
             microscenes=micro,
-            tension=tension,
+            tension=taut,
             archetype=kind,
+            registers=speak(embedder, reading, decision),
+            bridge=decision,
         )
 
     def roles(self, cues: Sequence[Cue] | None = None, *, last: int = 200) -> list[Role]:

@@ -21,6 +21,7 @@ from scenecodec.language.morph import language
 
 if TYPE_CHECKING:
     from scenecodec.archetype import Assignment
+    from scenecodec.bridge import Decision
     from scenecodec.unfold import MicroScene
 
 __all__ = ["Concept", "Decoded", "DecodedConcept", "Expansion", "Recalled", "Scene"]
@@ -136,8 +137,9 @@ class Recalled:
 class Expansion:
     """An expanded scene: the ``scene``, what its vector ``decoded`` to, its nearest
     stored scenes, its micro-scenes (:class:`~scenecodec.unfold.MicroScene`), the
-    anchor's ``tension``, the whole scene's ``archetype``; ``registers`` are filled by
-    a later stage."""
+    anchor's ``tension``, the whole scene's ``archetype``, the text of each active
+    register (``registers``: register → text, strongest first) and the HyperBridge's
+    decision (``bridge``: weights, pace, voices and reasons)."""
 
     scene: Scene
     decoded: Decoded
@@ -145,7 +147,8 @@ class Expansion:
     microscenes: tuple[MicroScene, ...] = ()
     tension: float | None = None
     archetype: Assignment | None = None
-    registers: dict = field(default_factory=dict)
+    registers: dict[str, str] = field(default_factory=dict)
+    bridge: Decision | None = None
 
     @property
     def language(self) -> str:
@@ -179,6 +182,7 @@ class Expansion:
                 {"depth": d, "scenes": n, "residual": round(r, 4)} for d, n, r in self.levels
             ],
             "registers": dict(self.registers),
+            "bridge": None if self.bridge is None else self.bridge.to_dict(),
             "residual": round(self.residual, 4),
             "tension": None if self.tension is None else round(self.tension, 4),
             "archetype": None if self.archetype is None else self.archetype.to_dict(self.language),

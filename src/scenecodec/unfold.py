@@ -64,7 +64,9 @@ __all__ = [
     "MicroScene",
     "Template",
     "Unfolding",
+    "concept_vectors",
     "meaning",
+    "tension",
     "unfold",
 ]
 
@@ -177,6 +179,29 @@ def _tension(pulls: list[float]) -> float | None:
     return (1.0 - float(np.mean(pulls))) / 2.0 if pulls else None
 
 
+def tension(vectors: np.ndarray, anchored: bool) -> float | None:
+    """A scene's tension from its concepts' centred unit vectors ``(k, e)``, anchor last.
+
+    >>> tension(np.eye(3), anchored=True), tension(np.eye(3), anchored=False)
+    (0.5, None)
+    """
+    return _tension([float(v @ vectors[-1]) for v in vectors[:-1]] if anchored else [])
+
+
+def concept_vectors(codec: Codec, lemmas: Sequence[str]) -> np.ndarray:
+    """Centred unit embeddings ``(k, e)`` of a scene's concepts; a sub-scene part
+    (``(жар + страх)``) is its leaves' meaning vector."""
+    plain = [w for w in lemmas if not w.startswith("(")]
+    embedded = dict(zip(plain, codec.embed(plain), strict=True)) if plain else {}
+    rows = [
+        meaning(codec.embed(codec.leaves(w[1:-1])), anchor=False)
+        if w.startswith("(")
+        else embedded[w]
+        for w in lemmas
+    ]
+    return np.stack(rows).astype(np.float32)
+
+
 class _Unfolder:
     """Holds what one expansion shares across its tree: the codec, the context, the limits."""
 
@@ -196,18 +221,6 @@ class _Unfolder:
         self.progress = progress
         self.done = 0
 
-    def vectors(self, lemmas: Sequence[str]) -> np.ndarray:
-        """Centred unit embeddings ``(k, e)``; a sub-scene part is its leaves' mean."""
-        plain = [w for w in lemmas if not w.startswith("(")]
-        embedded = dict(zip(plain, self.codec.embed(plain), strict=True)) if plain else {}
-        rows = [
-            meaning(self.codec.embed(self.codec.leaves(w[1:-1])), anchor=False)
-            if w.startswith("(")
-            else embedded[w]
-            for w in lemmas
-        ]
-        return np.stack(rows).astype(np.float32)
-
     def microscenes(
         self,
         lemmas: list[str],
@@ -217,7 +230,7 @@ class _Unfolder:
         branch: frozenset[str],
         level: int,
     ) -> tuple[tuple[MicroScene, ...], float | None]:
-        vectors = self.vectors(lemmas)
+        vectors = concept_vectors(self.codec, lemmas)
         z = facets.scores(self.embedder, vectors, self.context)
         kinds = archetype.assign(self.embedder, vectors)
         pulls = [float(v @ vectors[-1]) for v in vectors[:-1]] if has_anchor else []
@@ -341,5 +354,5 @@ def unfold(
     micro, tension = unfolder.microscenes(
         lemmas, phases, scene.anchor is not None, scene.code, frozenset(), 1
     )
-    whole = meaning(unfolder.vectors(lemmas), scene.anchor is not None)
+    whole = meaning(concept_vectors(codec, lemmas), scene.anchor is not None)
     return micro, tension, archetype.assign(unfolder.embedder, whole[None, :])[0]

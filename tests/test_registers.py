@@ -1,0 +1,159 @@
+"""The five registers: exact texts for the seed, language, voices, and Russian grammar
+checked phrase by phrase with pymorphy3's agreement rules."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scenecodec.bridge import Pace
+from scenecodec.language.morph import analyser, gender
+from scenecodec.registers import lexicon
+from scenecodec.registers.voice import VOICES
+
+SEED = "тишинажарвход"
+PACE = Pace(1, 3, 3, "")
+
+
+def test_seed_scene_speaks_five_registers_in_russian(e5_codec):
+    e = e5_codec.expand(SEED)
+    assert e.registers == {
+        "logical": "Вход: переход в фазу «действие» через разрыв смыслов. Условия: тишина "
+        "(начало), жар (пик); возбуждение среднее (-0.48), валентность отрицательная (-0.50), "
+        "контроль средний (-0.24), телесная нагрузка средняя, напряжение 0.51.",
+        "emotional": "Тишина — ужас, жар — гнев, вход — принятие; поле: страх.",
+        "poetic": "Тишина гасла на пороге входа, как узкий мост. Жар таял в ней.",
+        "bodily": "Тишина отзывается спазмом по спине, жар — жаром в лице, вход — теплом по телу.",
+        "archetypal": "Переход первого порога: вход; чрево кита: тишина, жар.",
+    }
+
+
+def test_english_scene_speaks_english(e5_codec):
+    e = e5_codec.expand("heat + fear + silence → entrance")
+    assert (
+        e.registers["poetic"].endswith(".")
+        and " on the threshold of entrance, like " in (e.registers["poetic"])
+    )
+    assert e.registers["bodily"].startswith("Heat is felt as ")
+    for register, text in e.registers.items():
+        assert not re.search("[а-яё]", text, re.IGNORECASE), text
+        if register != "poetic":  # the poem tells as many parts as the pace's length
+            for concept in ("heat", "fear", "silence", "entrance"):
+                assert concept in text.lower(), (concept, text)
+
+
+def test_voices_differ_in_manner(e5_codec):
+    poet = e5_codec.expand(SEED, registers=["poetic", "logical"], voice="poet").registers
+    body = e5_codec.expand(SEED, registers=["poetic"], voice="bodily").registers
+    logician = e5_codec.expand(SEED, registers=["emotional"], voice="logician").registers
+    sage = e5_codec.expand(SEED, registers=["bodily"], voice="philosopher").registers
+    assert "Тишина гасла" in poet["poetic"] and "Тишина гаснет" in body["poetic"]  # past, present
+    assert not re.search(r"\d", poet["logical"])  # the poet gives no numbers
+    assert re.search(r"ужас \(\d\.\d\)", logician["emotional"])  # the logician measures
+    assert sage["bodily"].startswith("В свете архетипа «переход первого порога»: тишина ")
+
+
+def _parses(word: str):
+    return analyser().parse(word.lower())
+
+
+def _is(word: str, lemma: str, *grammemes: str) -> bool:
+    """Whether some parse of ``word`` has all ``grammemes`` and is a form of ``lemma``."""
+    return any(
+        all(g in p.tag for g in grammemes)
+        and (p.normal_form == lemma or lemma in {f.word for f in p.lexeme})
+        for p in _parses(word)
+    )
+
+
+def _agrees(form: str, noun: str, *grammemes: str) -> bool:
+    """Whether some parse of ``form`` agrees with ``noun``: in number, and in gender in the
+    singular unless it is a present-tense verb (``3per``), with all ``grammemes``."""
+    kind = gender(noun)
+    wanted = (
+        {"plur"} if kind == "plur" else {"sing"} | ({kind} if "3per" not in grammemes else set())
+    )
+    return any(wanted | set(grammemes) <= set(re.split("[ ,]", str(p.tag))) for p in _parses(form))
+
+
+NOUNS = [
+    "тишина", "жар", "вход", "горе", "похороны", "ночь", "окно", "сердце", "дверь", "путь",
+    "имя", "время", "любовь", "пламя", "дочь", "зеркало", "деньги", "часы", "вокзал",
+    "дорога", "ветер", "снег", "море", "поле", "тень", "река", "ребёнок", "друг", "мышь",
+    "сани", "ножницы", "страх", "свадьба", "крик", "память", "небо",
+]  # fmt: skip
+
+
+def _scenes():
+    """36 Russian scenes: three parts and an anchor, every noun in each role."""
+    n = len(NOUNS)
+    return [
+        f"{NOUNS[i]} + {NOUNS[(i + 7) % n]} + {NOUNS[(i + 13) % n]} → {NOUNS[(i + 23) % n]}"
+        for i in range(n)
+    ]
+
+
+def test_russian_phrases_agree(hash_codec):
+    """Every generated Russian phrase is checked: verbs agree with their subjects in gender
+    and number (past) or number (present), adjectives with their nouns in gender, number
+    and case, nouns stand in the case their preposition or construction governs."""
+    checked = 0
+    for formula in _scenes():
+        parts, anchor = formula.split(" → ")
+        lemmas = parts.split(" + ")
+        for voice in ("poet", "bodily"):
+            e = hash_codec.expand(formula, registers=["poetic", "bodily"], voice=voice)
+            tense = "past" if voice == "poet" else "pres"
+            first, *rest = e.registers["poetic"].split(". ")
+            m = re.match(r"(\w+) ([\w ]+?) на пороге (\w+), как (\w+) (\w+)\.?$", first)
+            assert m, first
+            subject, verb, anchor_form, adjective, vehicle = m.groups()
+            subject = subject.lower()
+            assert subject in lemmas
+            verb_words = verb.split(" ")
+            assert _agrees(verb_words[0], subject, tense if tense == "past" else "3per"), first
+            assert _is(anchor_form, anchor, "gent"), first
+            assert _agrees(adjective, vehicle, "nomn"), first
+            checked += 3
+            for sentence in rest:
+                m = re.match(r"(\w+) (\w+) в (\w+)\.?$", sentence)
+                assert m, sentence
+                noun, verb, pronoun = m.groups()
+                assert _agrees(verb, noun.lower(), tense if tense == "past" else "3per"), sentence
+                assert pronoun == {"plur": "них", "femn": "ней"}.get(gender(subject), "нём")
+                checked += 2
+            body = e.registers["bodily"].rstrip(".")
+            head, *others = body.split(", ")
+            m = re.match(r"(\w+) (отзыва\w+) (\w+) (\w+) (\w+)$", head)
+            assert m, head
+            noun, verb, sensation, preposition, place = m.groups()
+            assert _agrees(verb, noun.lower(), "3per" if voice == "bodily" else "past"), head
+            checked += 1
+            for piece in [f"— {sensation} {preposition} {place}"] + [
+                o.split(" ", 1)[1] for o in others
+            ]:
+                _, sensation, preposition, place = piece.split(" ")
+                assert any(_is(sensation, s.ru, "ablt") for s in lexicon.sensations()), piece
+                case = {"в": "loct", "на": "loct", "по": "datv", "под": "ablt"}[preposition]
+                assert any(_is(place, loc.noun, case) for loc in lexicon.locations()), piece
+                checked += 2
+    assert checked >= 600
+
+
+def test_logical_levels_agree_in_gender(hash_codec):
+    text = hash_codec.expand("ночь + окно → дверь", registers=["logical"]).registers["logical"]
+    state = text.split("; ", 1)[1]
+    for noun, adjective in re.findall(r"(возбуждение|валентность|контроль|нагрузка) (\w+)", state):
+        assert _agrees(adjective, noun, "nomn"), (noun, adjective)
+
+
+def test_voice_needs_an_embedder_and_a_known_register(hash_codec):
+    from scenecodec.registers.reading import read
+
+    e = hash_codec.atoms.embedder
+    r = read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3)
+    with pytest.raises(ValueError, match="needs an embedder"):
+        VOICES["poet"].speak(r, "poetic", PACE)
+    with pytest.raises(ValueError, match="unknown register"):
+        VOICES["poet"].bound(e).speak(r, "musical", PACE)
