@@ -23,6 +23,7 @@ __all__ = [
     "item_memory",
     "machine",
     "near_synonym_pairs",
+    "nouns",
     "synonym_scenes",
     "table",
 ]
@@ -44,6 +45,24 @@ def machine() -> str:
         f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
+
+
+def nouns(lang: str, count: int) -> list[str]:
+    """The ``count`` most frequent noun lemmas of ``lang`` (wordfreq; words of 3+ letters
+    the language tools read as nouns), most frequent first."""
+    import wordfreq
+
+    from scenecodec.language.morph import analyse
+
+    found: dict[str, None] = {}
+    for w in wordfreq.top_n_list(lang, count * 6):
+        if w.isalpha() and len(w) > 2:
+            lemma, pos = analyse(w, lang)
+            if pos == "NOUN":
+                found[lemma] = None
+        if len(found) == count:
+            break
+    return list(found)
 
 
 def grounded_atoms(

@@ -16,11 +16,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import wordfreq
 
-from common import HERE, machine, table
+from common import HERE, machine, nouns, table
 from scenecodec import Codec
-from scenecodec.language.morph import analyse
 
 
 def rows() -> list[tuple[str, str, str]]:
@@ -33,22 +31,6 @@ def rows() -> list[tuple[str, str, str]]:
     return out
 
 
-def nouns(per_language: int) -> list[str]:
-    """Frequent nouns (lemmas) of Russian and English."""
-    out: list[str] = []
-    for lang in ("ru", "en"):
-        found: dict[str, None] = {}
-        for w in wordfreq.top_n_list(lang, per_language * 6):
-            if w.isalpha() and len(w) > 2:
-                lemma, pos = analyse(w, lang)
-                if pos == "NOUN":
-                    found[lemma] = None
-            if len(found) == per_language:
-                break
-        out += list(found)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--distractors", type=int, default=10_000)
@@ -57,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     data = rows()
     rng = np.random.default_rng(0)
-    vocab = nouns(4000)
+    vocab = nouns("ru", 4000) + nouns("en", 4000)
     distractors = [
         list(rng.choice(vocab, size=rng.integers(3, 8), replace=False))
         for _ in range(args.distractors)

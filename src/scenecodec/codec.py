@@ -62,11 +62,13 @@ Cue = str | Sequence[str] | Scene | Formula | np.ndarray
 MAX_DEPTH = 4
 MAX_UNFOLD = 5
 """Deepest ``expand(depth=...)``: the tree grows as breadth**depth."""
-SENSE_MIN = 0.3
+SENSE_MIN = 0.5
 """Least centred embedding cosine for a stored concept to join a gist cue; translations
-of common words average 0.57 with e5-small, one in ten under 0.33
-(``bench/data/pairs-ru-en.tsv``); 0.2, 0.4 and 0.5 measured no better
-(``bench/paraphrase.py``)."""
+of common words average 0.57 with e5-small (``bench/data/pairs-ru-en.tsv``). Against
+0.3: paraphrase top-3 the same (0.867 over 60 cues; top-1 0.683 against 0.650,
+``bench/paraphrase.py``), and a register's text finds its scene far more often, as
+fewer stored concepts that merely sit near its stock words join the cue (emotional
+top-1 0.95 against 0.855, ``bench/registers.py``)."""
 SENSE_TOP = 1
 """Stored concepts that join a gist cue for each cue concept, in its language and in the
 other (``bench/paraphrase.py``: more only add noise)."""
@@ -517,8 +519,13 @@ class Codec:
                 if found:
                     return self._scene(found[0]).vector, self._index
                 lemmas = list(self.split(cue).parts)
+            elif kind == "concepts" and _is_text(cue):
+                found = self.concepts(cue)
+                core = _leaves(found.formula)
+                rest = [c.lemma for c in found.candidates if c.lemma not in core]
+                return self._gist_query(core, rest), self._gists
             elif kind == "concepts":
-                lemmas = list(_leaves(self.concepts(cue).formula) if _is_text(cue) else _words(cue))
+                lemmas = list(_words(cue))
             else:
                 return self.resolve(cue).vector, self._index
         elif isinstance(cue, Scene | Formula):
@@ -529,15 +536,19 @@ class Codec:
                 raise InputError("empty cue")
         return self._gist_query(list(dict.fromkeys(lemmas))), self._gists
 
-    def _gist_query(self, lemmas: list[str]) -> np.ndarray:
+    def _gist_query(self, lemmas: list[str], rest: Sequence[str] = ()) -> np.ndarray:
         """A gist cue for ``lemmas``: their atoms, plus the stored concepts nearest in
         meaning to each (centred embedding cosine ≥ :data:`SENSE_MIN`, the best
         :data:`SENSE_TOP` in the cue word's language and in the other), all at full
         weight — so that ``heat`` finds ``жар``. Weighting the added concepts by their
         cosine (≈ 0.4) left them too faint: cross-language top-3 0.15 against 0.50
-        (``bench/paraphrase.py``)."""
-        atoms = self._atoms_for(lemmas, persist=False)
-        rows = [atoms[w] for w in lemmas]
+        (``bench/paraphrase.py``). ``rest`` (a text's less salient concepts) join with
+        their atoms only: their neighbours in meaning made the stored scenes that sit
+        near a text's stock words (``anger``, ``phase``) win for every text
+        (``bench/registers.py``)."""
+        every = [*lemmas, *[w for w in rest if w not in lemmas]]
+        atoms = self._atoms_for(every, persist=False)
+        rows = [atoms[w] for w in every]
         senses = self._stored_senses()
         if len(senses):
             cue = self._embed(lemmas)
@@ -590,10 +601,14 @@ class Codec:
 
         A vector, scene, Δ-code, glyph or formula is matched as a whole scene,
         slots and order included. Concepts whose places are unknown — a fused
-        name, space-separated or listed concepts, free text (its :meth:`concepts`)
-        — are matched against the scenes' gists (:func:`~scenecodec.compress.gist`),
-        joined by the stored concepts nearest to them in meaning, in either
-        language.
+        name, space-separated or listed concepts, free text — are matched against the
+        scenes' gists (:func:`~scenecodec.compress.gist`), joined by the stored concepts
+        nearest to them in meaning, in either language. Free text gives every content
+        concept it has (its :meth:`concepts` candidates), not only the 3–7 a scene
+        keeps: a gist is a bag, a long text's other words cost it little, and losing
+        the text's concepts costs it the scene (``bench/registers.py``: the logical
+        register's text found its scene first 0.02 of the time with 7 concepts, 0.87
+        with all).
         """
         return self.recall_many([cue], k)[0]
 

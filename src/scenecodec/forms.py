@@ -52,6 +52,7 @@ _GLYPH_CHARS = frozenset(ALCHEMICAL + GEOMETRIC)
 _VARIATION_SELECTORS = "\ufe0e\ufe0f"
 MAX_LEMMA_CHARS = 64
 _SYNTAX = re.compile(r"\s*(->|→|\+|\(|\))\s*")
+_PROSE = re.compile(r"[,.;:!?]")
 _CODE = re.compile(r"^[Δ∆]\s*(\d+)$")
 
 Part = Union[str, "Formula"]
@@ -191,9 +192,13 @@ def _strip_glyph(text: str) -> str:
 
 def classify(text: str) -> Kind:
     """Which form a piece of user text is: code, glyph, formula, concepts or name.
+    Text with formula signs and sentence punctuation (``,.;:!?``, which no formula
+    holds) is prose — concepts to extract — not a malformed formula.
 
     >>> [classify(t) for t in ("Δ1", "🜂⟁", "жар + страх", "жар страх", "тишинажарвход")]
     ['code', 'glyph', 'formula', 'concepts', 'name']
+    >>> classify("поле: тревога (предвкушение + страх).")
+    'concepts'
     """
     stripped = text.strip()
     if parse_code(stripped) is not None:
@@ -201,7 +206,7 @@ def classify(text: str) -> Kind:
     bare = _strip_glyph(stripped)
     if bare and all(ch in _GLYPH_CHARS for ch in bare):
         return "glyph"
-    if _SYNTAX.search(stripped):
+    if _SYNTAX.search(stripped) and not _PROSE.search(stripped):
         return "formula"
     return "concepts" if len(stripped.split()) > 1 else "name"
 
