@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import machine, table
-from paraphrase import nouns
+from common import machine, nouns, table
 from scenecodec import Codec
 
 
@@ -30,7 +29,7 @@ def main() -> None:
     parser.add_argument("--memory", type=Path, help="keep the built memory here and reuse it")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    vocab = nouns(4000)
+    vocab = nouns("ru", 4000) + nouns("en", 4000)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.memory or Path(tmp) / "m.sqlite"
         fresh = not path.exists()

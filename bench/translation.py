@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from common import HERE, machine, table
-from paraphrase import nouns
+from common import HERE, machine, nouns, table
 from scenecodec.language.embed import Centre, E5Embedder, reference_vocabulary
 
 FORMS = {
@@ -34,7 +33,7 @@ def pairs() -> list[tuple[str, str]]:
 
 def main() -> None:
     data = pairs()
-    russian = list(dict.fromkeys([ru for ru, _ in data] + nouns(2000)[:2000]))
+    russian = list(dict.fromkeys([ru for ru, _ in data] + nouns("ru", 2000)))
     english = [en for _, en in data]
     column = {w: i for i, w in enumerate(russian)}
     reference = reference_vocabulary()
