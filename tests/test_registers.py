@@ -174,3 +174,10 @@ def test_each_register_text_recalls_its_scene(e5_codec):
     for code in codes:
         for register, text in e5_codec.expand(code).registers.items():
             assert e5_codec.recall(text, k=1)[0].scene.code == code, (register, text)
+
+
+def test_a_sub_scene_part_is_spoken_by_the_concept_it_arrives_at(hash_codec):
+    e = hash_codec.expand("(жар + страх → шаг) + тишина → вход")
+    assert "(жар + страх → шаг) (начало)" in e.registers["logical"]
+    for register in ("poetic", "bodily", "emotional", "archetypal"):
+        assert "(жар" not in e.registers[register] and "шаг" in e.registers[register].lower()

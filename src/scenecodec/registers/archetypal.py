@@ -39,7 +39,7 @@ def write(reading: Reading, *, measured: bool = False) -> str:
     names: dict[str, str] = {}
     for part in order:
         key = part.archetype.archetype.key
-        groups.setdefault(key, []).append(part.lemma)
+        groups.setdefault(key, []).append(part.word)
         names.setdefault(key, _name(part.archetype, lang, measured))
     whole = reading.archetype.archetype.key
     head = _name(reading.archetype, lang, measured)

@@ -65,19 +65,19 @@ def write(embedder: Embedder, reading: Reading, *, tense: str = "pres") -> str:
         pieces = [
             f"{inflect(s.ru, case='ablt', number=s.number)} {where.ru}" for _, s, where in found
         ]
-        verb = agree("отзываться", found[0][0].lemma, tense=tense)
-        first = f"{found[0][0].lemma} {verb} {pieces[0]}"
+        verb = agree("отзываться", found[0][0].word, tense=tense)
+        first = f"{found[0][0].word} {verb} {pieces[0]}"
         rest = [
-            f"{part.lemma} — {piece}"
+            f"{part.word} — {piece}"
             for (part, _, _), piece in zip(found[1:], pieces[1:], strict=True)
         ]
         text = ", ".join([first, *rest])
     else:
         verb = "is felt as" if tense == "pres" else "was felt as"
         pieces = [f"{s.en} {where.en}" for _, s, where in found]
-        first = f"{found[0][0].lemma} {verb} {pieces[0]}"
+        first = f"{found[0][0].word} {verb} {pieces[0]}"
         rest = [
-            f"{part.lemma}, as {piece}"
+            f"{part.word}, as {piece}"
             for (part, _, _), piece in zip(found[1:], pieces[1:], strict=True)
         ]
         text = "; ".join([first, *rest])

@@ -37,7 +37,7 @@ def write(reading: Reading, *, measured: bool = False) -> str:
     """
     lang = reading.lang
     parts = ", ".join(
-        f"{p.lemma} — {_named(p.lemma, p.feeling, lang)}"
+        f"{p.word} — {_named(p.word, p.feeling, lang)}"
         + (f" ({p.emotion[1]:.1f})" if measured else "")
         for p in reading.parts
     )

@@ -99,14 +99,14 @@ def write(embedder: Embedder, reading: Reading, *, length: int = 2, tense: str =
     )
     used.add(v)
     _, vehicle = _choose(embedder, "vehicle", reading.meaning, mood, {own, verb.domain}, set())
-    acts = agree(verb.ru if ru else verb.en, subject.lemma, tense=tense)
+    acts = agree(verb.ru if ru else verb.en, subject.word, tense=tense)
     if ru:
         simile = f"как {agree(vehicle.adjective, vehicle.ru)} {vehicle.ru}"
-        place = f" на пороге {inflect(reading.anchor.lemma, case='gent')}" if reading.anchor else ""
+        place = f" на пороге {inflect(reading.anchor.word, case='gent')}" if reading.anchor else ""
     else:
         simile = f"like {vehicle.en}"
-        place = f" on the threshold of {reading.anchor.lemma}" if reading.anchor else ""
-    sentences = [f"{subject.lemma} {acts}{place}, {simile}."]
+        place = f" on the threshold of {reading.anchor.word}" if reading.anchor else ""
+    sentences = [f"{subject.word} {acts}{place}, {simile}."]
     for part in [p for p in body if p is not subject][: max(0, length - 1)]:
         v, verb = _choose(
             embedder,
@@ -117,6 +117,6 @@ def write(embedder: Embedder, reading: Reading, *, length: int = 2, tense: str =
             used,
         )
         used.add(v)
-        acts = agree(verb.ru if ru else verb.en, part.lemma, tense=tense)
-        sentences.append(f"{part.lemma} {acts} {_pronoun(subject.lemma, reading.lang)}.")
+        acts = agree(verb.ru if ru else verb.en, part.word, tense=tense)
+        sentences.append(f"{part.word} {acts} {_pronoun(subject.word, reading.lang)}.")
     return " ".join(s[0].upper() + s[1:] for s in sentences)

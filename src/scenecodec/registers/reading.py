@@ -30,6 +30,7 @@ anxiety``) or conflict.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,6 +75,18 @@ class Part:
     affect: dict[str, float]
     emotion: tuple[str, float]
     archetype: Assignment
+
+    @property
+    def word(self) -> str:
+        """The word a text says for this part: the concept, or for a sub-scene part
+        (``(жар + страх → шаг)``) the concept it arrives at — its anchor, else its last.
+
+        >>> Part("(жар + страх → шаг)", "entry", None, None, {}, ("fear", 1.0), None).word
+        'шаг'
+        """
+        if not self.lemma.startswith("("):
+            return self.lemma
+        return re.split(r"\s*(?:→|->|\+)\s*", self.lemma.strip("()"))[-1].strip("() ")
 
     @property
     def feeling(self) -> Name:
