@@ -28,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from scenecodec.codec import Codec
+from scenecodec.dynamics.pulse import Timeline
 from scenecodec.errors import InputError, ScenecodecError
 from scenecodec.forms import Formula
 from scenecodec.language.morph import language
@@ -409,6 +410,93 @@ def _microscene_lines(microscenes: tuple[MicroScene, ...], indent: str) -> None:
 
 
 @app.command()
+def pulse(
+    scene: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The scene to start from: fused name, Δ-code, glyph, formula or text.",
+            show_default=False,
+        ),
+    ] = None,
+    ticks: Annotated[
+        int, typer.Option("--ticks", "-t", min=1, max=1000, help="How many ticks to run.")
+    ] = 20,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal",
+            "-g",
+            help="What relevance is measured against [default: the scene].",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help='The pulse\'s name in memory [default: "pulse Δn"].',
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the pulse kept under its name.")
+    ] = False,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the cycle scene → unfolding → resonance → condensation → scene, tick by tick:
+    the focus's scenes and micro-scenes with their ACT-R activation and lifecycle phase
+    (entry, unfolding, saturation, decline), what resonated in memory (modern Hopfield),
+    what was condensed into a new scene (stored, with links to its sources) and what
+    faded. The state is kept in memory: --resume continues where the pulse stopped.
+
+    Examples:
+
+      scenecodec pulse тишинажарвход --ticks 20
+
+      scenecodec pulse "жар + страх + тишина → вход" --goal "решиться войти" --json
+
+      scenecodec pulse тишинажарвход --ticks 10 --resume
+    """
+    with Codec.open(memory) as codec, _progress_bar() as progress:
+        line = codec.pulse(
+            None if scene is None else " ".join(scene),
+            ticks=ticks,
+            goal=goal,
+            name=name,
+            resume=resume,
+            progress=progress,
+        )
+    _emit(as_json, line.to_dict(), lambda: _render_pulse(line))
+
+
+def _render_pulse(line: Timeline) -> None:
+    out.print(f"[bold]{escape(line.name)}[/]  seed {line.seed['code']}  {line.seed['formula']}")
+    for t in line.ticks:
+        events = []
+        if t.unfolded:
+            u = t.unfolded
+            events.append(f"unfolds {u['lemma']} (novelty {u['novelty']:.2f})")
+        if t.resonated:
+            r = t.resonated[0]
+            events.append(
+                f"resonates {r['code']} {r['formula']} ({r['cosine']:.2f}, {t.steps} steps)"
+            )
+        if t.condensed:
+            c = t.condensed
+            events.append(f"condenses {c['code']} {c['formula']} from {', '.join(c['sources'])}")
+        if t.faded:
+            events.append("fades " + ", ".join(f["label"] for f in t.faded))
+        out.print(f"tick {t.tick:>3}  " + escape(" · ".join(events) or "—"))
+        for f in t.focus:
+            mark = f" · {f['decision']}" if f["decision"] else ""
+            out.print(
+                f"          {f['activation']:+.2f}  p {f['probability']:.2f}  "
+                f"{f['phase']:<10}{mark}  {escape(f['label'])}"
+            )
+
+
+@app.command()
 def roles(
     scenes: Annotated[
         list[str] | None,
@@ -642,12 +730,16 @@ def show(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; turn known failures into one line on stderr and exit 2."""
     try:
-        app(args=argv, prog_name="scenecodec")
+        status = app(args=argv, prog_name="scenecodec", standalone_mode=False)
+    except typer.Abort:
+        _fail("aborted", 1)
     except ScenecodecError as e:
         _fail(f"error: {e}", 2)
     except OSError as e:
         _fail(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), 2)
     except Exception as e:
+        if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # typer's usage errors
+            _usage(e)
         if os.environ.get("SCENECODEC_DEBUG"):
             raise
         _fail(
@@ -655,6 +747,19 @@ def main(argv: list[str] | None = None) -> None:
             f"{type(e).__name__}: {e}",
             1,
         )
+    if isinstance(status, int) and status:
+        sys.exit(status)
+
+
+def _usage(e: Any) -> None:
+    """A command-line usage error as one line (help itself, asked for by giving no
+    arguments, is printed whole)."""
+    ctx = getattr(e, "ctx", None)
+    if type(e).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        sys.exit(e.exit_code)
+    where = f"{ctx.command_path} --help" if ctx is not None else "scenecodec --help"
+    _fail(f"error: {e.format_message()} (see {where})", e.exit_code)
 
 
 def _fail(message: str, status: int) -> None:

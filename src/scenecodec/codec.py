@@ -30,6 +30,7 @@ from scenecodec.bridge import route, speak
 from scenecodec.cleanup import ItemMemory
 from scenecodec.compress import compress_batch, compress_one, gist, gist_batch
 from scenecodec.decode import ANCHOR, VectorReading, decode_batch
+from scenecodec.dynamics.pulse import Pulse, Timeline
 from scenecodec.errors import InputError, NotFoundError
 from scenecodec.forms import (
     Formula,
@@ -713,6 +714,54 @@ class Codec:
             bridge=decision,
         )
 
+    def pulse(
+        self,
+        x: str | None = None,
+        *,
+        ticks: int = 20,
+        goal: str | None = None,
+        name: str | None = None,
+        resume: bool = False,
+        progress: Progress | None = None,
+    ) -> Timeline:
+        """Run the pulse ``scene → unfolding → resonance → condensation → scene`` for
+        ``ticks`` ticks (:mod:`scenecodec.dynamics.pulse`) and return its whole timeline.
+
+        A new pulse starts from the scene ``x`` names (stored first if it is new), under
+        ``name`` (default ``"pulse Δn"``); ``resume=True`` continues the pulse kept under
+        ``name`` (or under the default name of ``x``) where it stopped. ``goal`` (text or
+        any cue) is what relevance is measured against (default: the seed). The state is
+        kept in memory after the run; condensed scenes are stored with links to their
+        sources (:meth:`links`).
+
+        >>> import tempfile, pathlib
+        >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite") as codec:
+        ...     line = codec.pulse("тишина + жар → вход", ticks=3)
+        >>> [t.unfolded["lemma"] for t in line.ticks]
+        ['тишина', 'жар', 'вход']
+        """
+        if resume:
+            if name is None:
+                if x is None:
+                    raise InputError("resume needs the pulse's name or its scene")
+                name = f"pulse {self.resolve(x).code}"
+            running = Pulse.resume(self, name)
+        else:
+            if x is None:
+                raise InputError("a pulse needs a scene to start from")
+            running = Pulse.start(self, x, name=name, goal=goal)
+        running.run(ticks, progress)
+        running.save()
+        return running.timeline()
+
+    def links(self, x: Cue) -> list[tuple[Scene, str]]:
+        """The stored scenes the scene ``x`` was made from, with how (``condensed``)."""
+        scene = self.resolve(x)
+        if scene.code is None:
+            return []
+        found = self.store.links(int(scene.code[1:]))
+        return [(self.show(f"Δ{i}"), kind) for i, kind in found]
+
     def roles(self, cues: Sequence[Cue] | None = None, *, last: int = 200) -> list[Role]:
         """The role of each scene in a sequence (:mod:`scenecodec.roles`): of ``cues`` in
         order, or, when ``None``, of the memory's ``last`` stored scenes in the order
@@ -724,12 +773,20 @@ class Codec:
             scenes = [self.resolve(c) for c in cues]
         if not scenes:
             raise InputError("no scenes to give roles to")
-        vectors = np.stack([self._meaning(s) for s in scenes])
+        vectors = np.stack([self.meaning(s) for s in scenes])
         return [replace(r, scene=s) for r, s in zip(roles(vectors), scenes, strict=True)]
 
-    def _meaning(self, scene: Scene) -> np.ndarray:
-        """The scene's meaning vector (:func:`~scenecodec.unfold.meaning`)."""
+    def meaning(self, scene: Scene) -> np.ndarray:
+        """The scene's meaning vector ``(e,)`` (:func:`~scenecodec.unfold.meaning`): its
+        concepts' centred embeddings averaged, the anchor counting twice."""
         return meaning(self.embed(self.leaves(scene.formula)), scene.anchor is not None)
+
+    def gist(self, scene: Scene) -> np.ndarray:
+        """The scene's gist ``(d,)`` int8 (:func:`~scenecodec.compress.gist`): its atoms
+        summed without roles, as stored beside every scene."""
+        leaves = self.leaves(scene.formula)
+        atoms = self._atoms_for(leaves, persist=False)
+        return gist(np.stack([atoms[w] for w in leaves]))
 
     def read(self, x: Cue) -> tuple[Scene, Decoded]:
         """The scene ``x`` names (:meth:`resolve`) and what its vector decodes to."""
@@ -745,7 +802,7 @@ class Codec:
         cues = [context] if isinstance(context, str | Scene | Formula | np.ndarray) else context
         if not cues:
             raise InputError("empty context")
-        rows = [self._meaning(self.resolve(cue)) for cue in cues]
+        rows = [self.meaning(self.resolve(cue)) for cue in cues]
         return meaning(np.stack(rows), anchor=False)
 
     def embed(self, lemmas: Sequence[str]) -> np.ndarray:

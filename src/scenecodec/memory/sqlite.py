@@ -74,6 +74,17 @@ CREATE TABLE parts (
 CREATE INDEX parts_concept ON parts(concept) WHERE concept IS NOT NULL;
 """
 
+# Tables added within schema 3: created on open where missing, so older files gain them.
+_ADDED = """
+CREATE TABLE IF NOT EXISTS links (
+    scene INTEGER NOT NULL REFERENCES scenes(id),
+    source INTEGER NOT NULL REFERENCES scenes(id),
+    kind TEXT NOT NULL,
+    PRIMARY KEY (scene, source, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pulses (name TEXT PRIMARY KEY, state TEXT NOT NULL);
+"""
+
 
 class SQLiteStore:
     """A memory in one SQLite file; open it with :meth:`open`."""
@@ -131,6 +142,8 @@ class SQLiteStore:
                 f"{path} has schema version {version}; this scenecodec reads "
                 f"version {SCHEMA_VERSION} (move the file away to start a new memory)"
             )
+        for statement in filter(str.strip, _ADDED.split(";")):
+            db.execute(statement)
         values = dict(db.execute("SELECT key, value FROM settings"))
         stored = Settings(
             int(values["dim"]), int(values["seed"]), float(values["alpha"]), values["embedder"]
@@ -379,6 +392,45 @@ class SQLiteStore:
             ).fetchall()
             by_id.update((r.id, r) for r in self._records(rows))
         yield from (by_id[i] for i in ids if i in by_id)
+
+    def fan(self, lemmas: Sequence[str]) -> dict[str, int]:
+        """How many stored scenes hold each of ``lemmas`` as a concept (absent: 0)."""
+        out = dict.fromkeys(lemmas, 0)
+        for i in range(0, len(lemmas), 500):
+            chunk = list(lemmas[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT c.lemma, count(DISTINCT p.scene) FROM parts p JOIN concepts c "
+                f"ON p.concept = c.id WHERE c.lemma IN ({marks}) GROUP BY c.lemma",
+                chunk,
+            )
+            out.update((str(lemma), int(n)) for lemma, n in rows)
+        return out
+
+    def add_links(self, scene_id: int, sources: Sequence[int], kind: str) -> None:
+        """Record that scene ``scene_id`` was made from ``sources`` (``kind``: how)."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO links VALUES (?, ?, ?)",
+                [(scene_id, s, kind) for s in sources],
+            )
+
+    def links(self, scene_id: int) -> list[tuple[int, str]]:
+        """``(source id, kind)`` of every scene ``scene_id`` was made from."""
+        rows = self._db.execute(
+            "SELECT source, kind FROM links WHERE scene = ? ORDER BY source", (scene_id,)
+        )
+        return [(int(s), str(k)) for s, k in rows]
+
+    def put_pulse(self, name: str, state: str) -> None:
+        """Keep a pulse's ``state`` (JSON) under ``name``, replacing any before."""
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO pulses VALUES (?, ?)", (name, state))
+
+    def get_pulse(self, name: str) -> str | None:
+        """The state kept under ``name``, or ``None``."""
+        row = self._db.execute("SELECT state FROM pulses WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
 
     def count(self) -> int:
         """Number of stored scenes."""

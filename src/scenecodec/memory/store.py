@@ -128,6 +128,26 @@ class Store(Protocol):
         given), most shared first, then newest first."""
         ...
 
+    def fan(self, lemmas: Sequence[str]) -> dict[str, int]:
+        """How many stored scenes hold each of ``lemmas`` as a concept (absent: 0)."""
+        ...
+
+    def add_links(self, scene_id: int, sources: Sequence[int], kind: str) -> None:
+        """Record that scene ``scene_id`` was made from ``sources`` (``kind``: how)."""
+        ...
+
+    def links(self, scene_id: int) -> list[tuple[int, str]]:
+        """``(source id, kind)`` of every scene ``scene_id`` was made from."""
+        ...
+
+    def put_pulse(self, name: str, state: str) -> None:
+        """Keep a pulse's ``state`` (JSON) under ``name``, replacing any before."""
+        ...
+
+    def get_pulse(self, name: str) -> str | None:
+        """The state kept under ``name``, or ``None``."""
+        ...
+
     def count(self) -> int:
         """How many scenes are stored."""
         ...
