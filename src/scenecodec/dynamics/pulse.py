@@ -127,8 +127,9 @@ class Pulse:
         self._gists: dict[str, np.ndarray] = {}
         ids, packed = codec.store.vectors_since(0, "gist")
         self._ids = [int(i) for i in ids]
-        scale = 1.0 / np.sqrt(codec.atoms.dim)
+        scale = np.float32(1.0 / np.sqrt(codec.atoms.dim))
         self._patterns = hv.unpack(packed, codec.atoms.dim).astype(np.float32) * scale
+        self._row = {f"Δ{i}": n for n, i in enumerate(self._ids)}
         aim = codec.resolve(goal) if goal else seed
         self._aim = codec.meaning(aim)
 
@@ -234,22 +235,21 @@ class Pulse:
         return {"parent": parent.label, "lemma": lemma, "novelty": round(novelty, 4)}
 
     def _resonate(self, t: int) -> tuple[list[dict], int]:
-        keys = {i.key for i in self.items}
-        rows = np.array([n for n, i in enumerate(self._ids) if f"Δ{i}" not in keys], np.int64)
-        if not len(rows) or not self.items:
+        if not len(self._patterns) or not self.items:
             return [], 0
+        exclude = np.zeros(len(self._ids), bool)
+        exclude[[self._row[i.key] for i in self.items if i.key in self._row]] = True
         state = sum(
             (i.probability * self._gist(i).astype(np.float32) for i in self.items),
             np.zeros(self.codec.atoms.dim, np.float32),
         )
-        patterns = self._patterns[rows]
-        settled = settle(patterns, state)
+        settled = settle(self._patterns, state, exclude=exclude)
         cue = state / max(float(np.linalg.norm(state)), 1e-12)
         out = []
         for row in settled.resonated:
-            code = f"Δ{self._ids[int(rows[row])]}"
+            code = f"Δ{self._ids[int(row)]}"
             scene = self.codec.show(code)
-            near = float(patterns[row] @ cue)
+            near = float(self._patterns[row] @ cue)
             out.append(
                 {
                     "code": code,
@@ -326,8 +326,9 @@ class Pulse:
         if len(self._patterns) and float(np.max(self._patterns @ candidate)) >= RESTATES:
             return None  # it would restate a stored scene, not condense anything new
         scene = self.codec.compress(formula)
+        self._row[scene.code] = len(self._ids)
         self._ids.append(int(scene.code[1:]))
-        self._patterns = np.vstack([self._patterns, candidate[None, :]])
+        self._patterns = np.vstack([self._patterns, candidate[None, :].astype(np.float32)])
         sources = sorted({i.key for i in cloud if i.kind == "scene" and i.key.startswith("Δ")})
         number = int(scene.code[1:])
         self.codec.store.add_links(
