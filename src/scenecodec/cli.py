@@ -200,12 +200,19 @@ def compress(
         _emit(as_json, scene.to_dict(), lambda: _scene_lines(scene))
 
 
-def _file_formulas(codec: Codec, file: Path) -> list[Formula]:
-    """The formulas of a UTF-8 file, one a line, ``#`` comments and blank lines skipped."""
+def _read_text(file: Path) -> str:
+    """A UTF-8 file's text (``-``: standard input)."""
     try:
-        text = file.read_text(encoding="utf-8")
+        if str(file) == "-":
+            return sys.stdin.buffer.read().decode("utf-8")
+        return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise InputError(f"{file} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def _file_formulas(codec: Codec, file: Path) -> list[Formula]:
+    """The formulas of a UTF-8 file, one a line, ``#`` comments and blank lines skipped."""
+    text = _read_text(file)
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)]
     lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
     formulas = []
@@ -441,6 +448,30 @@ def pulse(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the pulse kept under its name.")
     ] = False,
+    text: Annotated[
+        Path | None,
+        typer.Option(
+            "--text",
+            help="Read FILE as a stream: cut it where the meaning shifts, store a scene per "
+            "part and run the pulse across them (- reads stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    gamma: Annotated[
+        float,
+        typer.Option(
+            "--gamma", help="With --text: how surprising a sentence must be to open a scene."
+        ),
+    ] = 0.0,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Draw activation per scene over the ticks, phases marked, to FILE "
+            "(PNG; needs pip install 'scenecodec[plot]').",
+            show_default=False,
+        ),
+    ] = None,
     memory: MemoryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -457,21 +488,39 @@ def pulse(
       scenecodec pulse "жар + страх + тишина → вход" --goal "решиться войти" --json
 
       scenecodec pulse тишинажарвход --ticks 10 --resume
+
+      scenecodec pulse --text story.txt --json --plot timeline.png
     """
     with Codec.open(memory) as codec, _progress_bar() as progress:
-        line = codec.pulse(
-            None if scene is None else " ".join(scene),
-            ticks=ticks,
-            goal=goal,
-            name=name,
-            resume=resume,
-            progress=progress,
-        )
+        if text is not None:
+            if scene:
+                raise InputError("give a scene or --text, not both")
+            line = codec.stream(_read_text(text), gamma=gamma, name=name, progress=progress)
+        else:
+            line = codec.pulse(
+                None if scene is None else " ".join(scene),
+                ticks=ticks,
+                goal=goal,
+                name=name,
+                resume=resume,
+                progress=progress,
+            )
+    if plot is not None:
+        from scenecodec.dynamics.plot import plot as draw
+
+        draw(line, plot)
     _emit(as_json, line.to_dict(), lambda: _render_pulse(line))
 
 
 def _render_pulse(line: Timeline) -> None:
     out.print(f"[bold]{escape(line.name)}[/]  seed {line.seed['code']}  {line.seed['formula']}")
+    for s in line.segments:
+        first = s["sentences"][0]
+        shown = first if len(first) <= 60 else first[:59] + "…"
+        out.print(
+            f"  part {s['tick']:>3}  {s['scene']['code']}  {escape(s['scene']['formula'])}  "
+            f"({len(s['sentences'])} sentences: {escape(shown)})"
+        )
     for t in line.ticks:
         events = []
         if t.unfolded:

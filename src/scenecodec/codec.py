@@ -18,6 +18,7 @@ shells over it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -52,6 +53,8 @@ from scenecodec.registers.reading import read as read_scene
 from scenecodec.roles import Role, roles
 from scenecodec.scene import Concept, Decoded, DecodedConcept, Expansion, Recalled, Scene
 from scenecodec.slots import MAX_CONCEPTS, PHASES, Slots, phases_for
+from scenecodec.stream import GAMMA, segment, sentences
+from scenecodec.stream import vectors as sentence_vectors
 from scenecodec.unfold import concept_vectors, meaning, tension, unfold
 
 __all__ = ["Codec", "Progress"]
@@ -753,6 +756,59 @@ class Codec:
         running.run(ticks, progress)
         running.save()
         return running.timeline()
+
+    def stream(
+        self,
+        text: str,
+        *,
+        gamma: float = GAMMA,
+        name: str | None = None,
+        progress: Progress | None = None,
+    ) -> Timeline:
+        """Read ``text`` as a stream of scenes (:mod:`scenecodec.stream`): cut it where
+        the meaning shifts (``gamma``: how readily), compress and store each part, and run
+        the pulse across them, one tick a sentence — each sentence presents its part's
+        scene — so that the lifecycle decides what recurs, holds, fades or condenses.
+        Returns the pulse's :class:`Timeline` with ``segments``; the state is kept under
+        ``name`` (default ``"stream Δn"``, the first scene's code).
+
+        >>> import tempfile, pathlib
+        >>> text = "Шёл снег. Мороз трещал. Дети катались на санках. " * 2 + (
+        ...     "Банк поднял ставку. Семья отложила покупку квартиры. Отец считал расходы.")
+        >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite") as codec:
+        ...     line = codec.stream(text)
+        >>> [len(s["sentences"]) for s in line.segments]
+        [6, 3]
+        """
+        if not text.strip():
+            raise InputError("empty text")
+        found = sentences(text)
+        if not found:
+            raise InputError("no sentences in the text")
+        cuts = segment(sentence_vectors(self.atoms.embedder, found), gamma)
+        parts = [found[a:b] for a, b in itertools.pairwise([*cuts, len(found)])]
+        scenes = [self.compress(text=" ".join(s.text for s in parts[0]))]
+        running = Pulse.start(self, scenes[0].code, name=name or f"stream {scenes[0].code}")
+        for n in range(len(parts)):
+            if n:
+                scenes.append(self.compress(text=" ".join(s.text for s in parts[n])))
+                running.learn(scenes[-1])
+            for _ in parts[n][1 if n == 0 else 0 :]:  # one tick a sentence
+                running.step(scenes[-1])
+            if progress is not None:
+                progress("stream", n + 1, len(parts))
+        running.save()
+        segments = tuple(
+            {
+                "sentences": [s.text for s in part],
+                "start": part[0].start,
+                "end": part[-1].end,
+                "scene": {"code": scene.code, "formula": scene.formula},
+                "tick": start,
+            }
+            for part, scene, start in zip(parts, scenes, cuts, strict=True)
+        )
+        return replace(running.timeline(), segments=segments)
 
     def links(self, x: Cue) -> list[tuple[Scene, str]]:
         """The stored scenes the scene ``x`` was made from, with how (``condensed``)."""

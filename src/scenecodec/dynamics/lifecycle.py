@@ -6,7 +6,8 @@ scene, or one of its micro-scenes) is an :class:`Item` whose phase moves by meas
 signals, never by a clock alone:
 
 * **entry** — when it is cued, unfolded out of a scene, resonates in memory, or is
-  condensed;
+  condensed; a declining scene cued again (it recurs in a stream) enters anew, its
+  earlier presentations kept;
 * **unfolding** — while its micro-scenes add **novelty**: 1 − the largest cosine
   between a new micro-scene and what is already in focus (centred embeddings);
 * **saturation** — novelty under :data:`NOVEL` for :data:`SATURATE` ticks in a row (a

@@ -13,7 +13,7 @@ and keeps a focus of :class:`~.lifecycle.Item` s. Each tick:
 3. **activation** — every item's ACT-R activation (:mod:`.activation`): base level from
    its presentations, spreading from the concepts of the items still entering or
    unfolding (fan = how many stored scenes hold each), and its cosine to the goal (or,
-   without one, to the seed);
+   without one, to the seed — in a stream, to the scene the text is on now);
 4. **lifecycle** — phases move and declining items are held, fade or leave past the
    focus's capacity (:mod:`.lifecycle`);
 5. **condensation** — when the settled cloud weighs enough, its most active concepts
@@ -55,12 +55,16 @@ if TYPE_CHECKING:
     from scenecodec.codec import Codec
     from scenecodec.scene import Scene
 
-__all__ = ["ENTER", "MAX_TICKS", "PARTS", "RESTATES", "Pulse", "Tick", "Timeline"]
+__all__ = ["COHERENT", "ENTER", "MAX_TICKS", "PARTS", "RESTATES", "Pulse", "Tick", "Timeline"]
 
 ENTER = 0.2
 """Least cosine between the focus's gist and the scene that resonated most for that scene
 to enter the focus: unrelated gists of 1,024 bits meet at 0 ± 0.03, a scene sharing one
 concept of four with the focus at ≈ 0.25."""
+COHERENT = 0.2
+"""Least cosine (meaning vectors) to the most active settled scene for an item to join the
+cloud being condensed: unrelated scenes (≈ 0 ± 0.1) are not condensed together; scenes
+sharing a concept meet at 0.2–0.45."""
 RESTATES = 0.6
 """Gist cosine to a stored scene from which a condensed scene would only restate it (a
 scene sharing four of five concepts meets it at ≈ 0.6): then nothing is condensed."""
@@ -101,15 +105,23 @@ class Tick:
 
 @dataclass(frozen=True)
 class Timeline:
-    """A pulse's ``name``, its ``seed`` scene's code and formula, and its ``ticks``."""
+    """A pulse's ``name``, its ``seed`` scene's code and formula, its ``ticks`` and, for
+    a text read as a stream, its ``segments`` (sentences, span, scene, the tick it
+    entered)."""
 
     name: str
     seed: dict
     ticks: tuple[Tick, ...]
+    segments: tuple[dict, ...] = ()
 
     def to_dict(self) -> dict:
-        """``{"name", "seed", "ticks": [...]}``."""
-        return {"name": self.name, "seed": self.seed, "ticks": [t.to_dict() for t in self.ticks]}
+        """``{"name", "seed", "ticks": [...], "segments": [...]}``."""
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "ticks": [t.to_dict() for t in self.ticks],
+            "segments": list(self.segments),
+        }
 
 
 class Pulse:
@@ -122,6 +134,7 @@ class Pulse:
         self.goal = goal
         self.tick = 0
         self.items: list[Item] = []
+        self.dormant: dict[str, list[int]] = {}
         self.ticks: list[Tick] = []
         self._vectors: dict[str, np.ndarray] = {}
         self._gists: dict[str, np.ndarray] = {}
@@ -143,9 +156,7 @@ class Pulse:
         if seed.code is None:
             seed = codec.compress(seed.formula)
         pulse = cls(codec, name or f"pulse {seed.code}", seed, goal)
-        item = pulse._scene_item(seed)
-        item.present(0)
-        pulse.items.append(item)
+        pulse._enter(seed, 0)
         return pulse
 
     @classmethod
@@ -158,6 +169,7 @@ class Pulse:
         pulse = cls(codec, name, codec.show(state["seed"]), state["goal"])
         pulse.tick = state["tick"]
         pulse.items = [Item.from_state(s) for s in state["items"]]
+        pulse.dormant = state["dormant"]
         pulse.ticks = [Tick(**{**t, **_tuples(t)}) for t in state["ticks"]]
         return pulse
 
@@ -168,6 +180,7 @@ class Pulse:
             "goal": self.goal,
             "tick": self.tick,
             "items": [i.to_state() for i in self.items],
+            "dormant": self.dormant,
             "ticks": [t.to_dict() for t in self.ticks],
         }
         self.codec.store.put_pulse(self.name, json.dumps(state, ensure_ascii=False))
@@ -188,10 +201,15 @@ class Pulse:
             if progress is not None:
                 progress("pulse", n + 1, ticks)
 
-    def step(self) -> Tick:
-        """One tick: unfolding, resonance, activation, lifecycle, condensation."""
+    def step(self, cue: Scene | None = None) -> Tick:
+        """One tick: a ``cue`` scene (the next scene of a stream) enters or is presented
+        again, then unfolding, resonance, activation, lifecycle, condensation."""
         self.tick += 1
         t = self.tick
+        if cue is not None:
+            self._enter(cue, t)
+            if self.goal is None:  # a stream's relevance follows what the text is about now
+                self._aim = self._vector(cue.code, cue.formula)
         unfolded = self._unfold(t)
         resonated, steps = self._resonate(t)
         self._activate(t)
@@ -259,9 +277,7 @@ class Pulse:
                 }
             )
         if out and out[0]["cosine"] >= ENTER:
-            item = self._scene_item(self.codec.show(out[0]["code"]))
-            item.present(t)
-            self.items.append(item)
+            self._enter(self.codec.show(out[0]["code"]), t)
         return out, settled.steps
 
     def _activate(self, t: int, items: list[Item] | None = None) -> None:
@@ -303,7 +319,13 @@ class Pulse:
         return faded
 
     def _condense(self, t: int) -> dict | None:
-        cloud = [i for i in self.items if i.phase in ("saturation", "decline")]
+        settled = [i for i in self.items if i.phase in ("saturation", "decline")]
+        anchors = [i for i in settled if i.kind == "scene"]
+        if not anchors:
+            return None
+        core = max(anchors, key=lambda i: (i.activation, -self.items.index(i)))
+        near = self._vector(core.key, core.label)
+        cloud = [i for i in settled if float(self._vector(i.key, i.label) @ near) >= COHERENT]
         scenes = [i for i in cloud if i.kind == "scene"]
         if len(scenes) < CLOUD or sum(i.probability for i in cloud) < COMPRESS:
             return None
@@ -321,14 +343,11 @@ class Pulse:
         if len(set(parts) | ({anchor} if anchor else set())) < 2:
             return None
         formula = " + ".join(parts) + (f" → {anchor}" if anchor else "")
-        candidate = self.codec.gist(self.codec.resolve(formula)).astype(np.float32)
-        candidate /= np.sqrt(self.codec.atoms.dim)
+        candidate = self._pattern(self.codec.resolve(formula))
         if len(self._patterns) and float(np.max(self._patterns @ candidate)) >= RESTATES:
             return None  # it would restate a stored scene, not condense anything new
         scene = self.codec.compress(formula)
-        self._row[scene.code] = len(self._ids)
-        self._ids.append(int(scene.code[1:]))
-        self._patterns = np.vstack([self._patterns, candidate[None, :].astype(np.float32)])
+        self.learn(scene)
         sources = sorted({i.key for i in cloud if i.kind == "scene" and i.key.startswith("Δ")})
         number = int(scene.code[1:])
         self.codec.store.add_links(
@@ -337,13 +356,22 @@ class Pulse:
         for item in cloud:
             self._leave(item, "compress", f"condensed into {scene.code}")
         if scene.code not in {i.key for i in self.items}:
-            fresh = self._scene_item(scene)
-            fresh.present(t)
-            self.items.append(fresh)
-            self._activate(t, [fresh])
+            self._activate(t, [self._enter(scene, t)])
         return {"code": scene.code, "formula": scene.formula, "sources": sources}
 
+    def learn(self, scene: Scene) -> None:
+        """Add a scene stored while the pulse runs to what can resonate."""
+        if scene.code is not None and scene.code not in self._row:
+            self._row[scene.code] = len(self._ids)
+            self._ids.append(int(scene.code[1:]))
+            self._patterns = np.vstack([self._patterns, self._pattern(scene)[None, :]])
+
     # -- helpers ---------------------------------------------------------------------------
+
+    def _pattern(self, scene: Scene) -> np.ndarray:
+        """The scene's gist as a unit-length float32 pattern."""
+        scale = np.float32(1.0 / np.sqrt(self.codec.atoms.dim))
+        return self.codec.gist(scene).astype(np.float32) * scale
 
     @staticmethod
     def _fresh(item: Item, t: int) -> bool:
@@ -357,9 +385,24 @@ class Pulse:
         )
         return relevant or (item.tension is not None and item.tension >= TAUT)
 
+    def _enter(self, scene: Scene, t: int) -> Item:
+        """``scene`` enters the focus at tick ``t`` (or, already there, is presented
+        again); a scene that was in focus before keeps its earlier presentations."""
+        item = next((i for i in self.items if i.key == scene.code), None)
+        if item is None:
+            item = self._scene_item(scene)
+            item.presentations = self.dormant.pop(item.key, [])
+            self.items.append(item)
+        elif item.phase == "decline":  # it recurs after it had declined: a new entry
+            item.phase, item.calm, item.decision = "entry", 0, None
+        item.present(t)
+        return item
+
     def _leave(self, item: Item, decision: str, reason: str) -> dict:
         item.decision = decision
         self.items.remove(item)
+        if item.kind == "scene":
+            self.dormant[item.key] = list(item.presentations)
         return {"key": item.key, "label": item.label, "decision": decision, "reason": reason}
 
     def _scene_item(self, scene: Scene) -> Item:
