@@ -1,9 +1,11 @@
 """A text as a stream of scenes: cut where the meaning shifts, then refine the cuts.
 
-The text is split into sentences (``razdel``). A sentence's vector is its embedding as
-a whole plus the mean embedding of its content words' lemmas (the memory's embedder,
-centred), normalised: on ``bench/segmentation.py`` the sum scored Pk 0.226 where the
-sentence alone scored 0.293 and the words alone 0.258 (γ = 0; now 0.220).
+The text is split into sentences (``razdel``). A sentence's vector is the mean
+embedding of its content words' lemmas (the memory's embedder, centred). On
+``bench/segmentation.py`` (γ = 0) that scores Pk 0.241; the whole sentence's embedding
+scores 0.293, and the two summed 0.220 — but embedding every sentence as well doubles
+the time (``bench/stream.py``: 44 s for 10,000 words, against the 30 s target), while the
+lemmas are embedded anyway to compress each part.
 
 Reading in order, a sentence's **surprise** is 1 − its cosine to the running scene:
 the mean of the sentences since the last cut. A cut falls before sentence ``i`` when
@@ -51,10 +53,10 @@ __all__ = [
 GAMMA = 0.0
 """How many standard deviations above the recent mean surprise a cut needs: a sentence
 more surprising than the recent ones on average opens a scene. ``bench/segmentation.py``
-(Pk, lower is better): at 0, 0.265 on its even-numbered documents and 0.175 on the odd;
-at −0.5, the best on the even ones, 0.244 and 0.214; over all documents 0.25 scores
-0.218, 0 scores 0.220 and 1 scores 0.321. Zero stays: it is within 0.002 of the best
-over all and the grid's choice on half the documents does not carry to the other half."""
+(Pk, lower is better): 0.241 over all documents at 0, 0.237 at −0.25 (chosen on the
+even-numbered documents: 0.265 there against 0.276 at 0; on the odd ones 0.209 against
+0.206), 0.340 at 1. The difference is within the noise of 100 documents; 0 cuts less
+readily, which texts with longer scenes than the benchmark's 2–4 sentences want."""
 WINDOW = 12
 """Sentences whose surprises set the mean and deviation a new one is judged against."""
 MIN_SENTENCES = 2
@@ -82,16 +84,16 @@ def sentences(text: str) -> list[Sentence]:
 
 
 def vectors(embedder: Embedder, found: Sequence[Sentence]) -> np.ndarray:
-    """Unit vectors ``(n, e)`` of sentences: whole-sentence embedding + mean lemma embedding."""
-    whole = embedder.embed([s.text for s in found]).astype(np.float64)
+    """Unit vectors ``(n, e)`` of sentences: the mean embedding of each one's content-word
+    lemmas (a sentence without one: its own embedding)."""
     lemmas = [[t.lemma for t in tokenize(s.text) if t.content] for s in found]
     distinct = sorted({w for ws in lemmas for w in ws})
     table = dict(zip(distinct, embedder.embed(distinct), strict=True)) if distinct else {}
-    out = whole.copy()
-    for i, ws in enumerate(lemmas):
-        if ws:
-            mean = np.mean([table[w] for w in ws], axis=0)
-            out[i] += mean / max(float(np.linalg.norm(mean)), 1e-12)
+    bare = [i for i, ws in enumerate(lemmas) if not ws]
+    alone = dict(zip(bare, embedder.embed([found[i].text for i in bare]), strict=True))
+    out = np.stack(
+        [np.mean([table[w] for w in ws], axis=0) if ws else alone[i] for i, ws in enumerate(lemmas)]
+    ).astype(np.float64)
     return (out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 

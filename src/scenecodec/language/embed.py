@@ -195,7 +195,8 @@ class E5Embedder(_Centred):
         """Uncentred e5 vectors ``(n, 384)`` float32 of ``passage: <text>.``; the last
         ``cache_size`` texts embedded are remembered."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        todo = [i for i, t in enumerate(texts) if t not in self._cache]
+        first = {t: i for i, t in reversed(list(enumerate(texts)))}  # each text once
+        todo = [i for t, i in first.items() if t not in self._cache]
         for start in range(0, len(todo), self.batch):
             rows = todo[start : start + self.batch]
             made = self._model.passage([texts[i] + "." for i in rows]).reshape(len(rows), self.dim)
