@@ -159,6 +159,7 @@ def _scene_calls(reading: Reading) -> dict[str, tuple[float, str]]:
     emotion, ez = reading.emotions[0]
     tension = reading.tension or 0.0
     kind = reading.archetype
+    body = facets.features(reading.facets)["body"]
     return {
         "logical": (
             2 * tension + z[function],
@@ -166,10 +167,7 @@ def _scene_calls(reading: Reading) -> dict[str, tuple[float, str]]:
         ),
         "poetic": (z[sense], f"{sense} z {z[sense]:.2f}"),
         "emotional": (ez, f"{emotion} z {ez:.2f}"),
-        "bodily": (
-            facets.features(reading.facets)["body"],
-            f"bodily load z {facets.features(reading.facets)['body']:.2f}",
-        ),
+        "bodily": (body, f"bodily load z {body:.2f}"),
         "archetypal": (10 * (kind.score - FLOOR), f"{kind.archetype.key} cosine {kind.score:.2f}"),
     }
 

@@ -747,7 +747,10 @@ class Codec:
             if name is None:
                 if x is None:
                     raise InputError("resume needs the pulse's name or its scene")
-                name = f"pulse {self.resolve(x).code}"
+                code = self.resolve(x).code
+                if code is None:
+                    raise NotFoundError(f"{x!r} is not a stored scene, so no pulse started from it")
+                name = f"pulse {code}"
             running = Pulse.resume(self, name)
         else:
             if x is None:
