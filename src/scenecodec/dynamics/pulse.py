@@ -77,10 +77,10 @@ PARTS = 6
 @dataclass(frozen=True)
 class Tick:
     """What one tick did: the ``focus`` after it (key, label, kind, activation, retrieval
-    probability, phase, decision), the micro-scene ``unfolded`` (parent, lemma,
-    novelty), what ``resonated`` (code, formula, weight) in how many ``steps``, what
-    was ``condensed`` (the new scene's code and formula, and its sources) and what
-    ``faded``."""
+    probability, retrieval latency in seconds, phase, decision), the micro-scene
+    ``unfolded`` (parent, lemma, novelty), what ``resonated`` (code, formula, weight,
+    cosine) in how many ``steps``, what was ``condensed`` (the new scene's code and
+    formula, and its sources) and what ``faded``."""
 
     tick: int
     focus: tuple[dict, ...]
@@ -437,6 +437,7 @@ class Pulse:
             "kind": item.kind,
             "activation": round(item.activation, 4),
             "probability": round(item.probability, 4),
+            "latency": round(actr.latency(item.activation), 4),
             "phase": item.phase,
             "decision": item.decision,
         }
