@@ -546,6 +546,41 @@ def _render_pulse(line: Timeline) -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="Require 'Authorization: Bearer TOKEN' on every request "
+            "[default: $SCENECODEC_TOKEN, else open].",
+            show_default=False,
+        ),
+    ] = None,
+    memory: MemoryOpt = None,
+) -> None:
+    """Serve the HTTP API (FastAPI; pip install 'scenecodec[serve]'): compress, expand,
+    decode, recall, split, concepts, pulse, and the stored scenes, with the same JSON as
+    --json here; OpenAPI docs at /docs. Errors are JSON with a 4xx status.
+
+    Examples:
+
+      scenecodec serve
+
+      SCENECODEC_TOKEN=secret scenecodec serve --port 9000
+
+      curl -s localhost:8765/expand -d '{"scene": "тишинажарвход"}'
+    """
+    try:
+        import uvicorn
+
+        from scenecodec.server import create_app
+    except ImportError:
+        raise InputError("serving needs FastAPI: pip install 'scenecodec[serve]'") from None
+    uvicorn.run(create_app(memory, token), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def roles(
     scenes: Annotated[
         list[str] | None,

@@ -1,0 +1,145 @@
+"""Load on the HTTP API: concurrent clients on loopback against expand and recall.
+
+A server (``scenecodec serve``) is started on a copy of ``--memory`` (or on a fresh one
+filled with ``--scenes`` random scenes); ``--clients`` clients then loop for
+``--seconds`` seconds, each request an ``/expand`` of a random stored scene or a
+``/recall`` of two random stored concepts, alternating. Reported: requests per second,
+p50 and p99 latency per endpoint, errors (any non-200), and the server's resident memory
+before and after.
+
+    python bench/load.py --memory /tmp/m.sqlite [--clients 32 --seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from common import machine, nouns, table
+from scenecodec import Codec
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def client(
+    url: str, codes: list[str], lemmas: list[str], until: float, seed: int, out: dict
+) -> None:
+    rng = np.random.default_rng(seed)
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        n = 0
+        while time.monotonic() < until:
+            if n % 2 == 0:
+                path, body = "/expand", {"scene": codes[int(rng.integers(len(codes)))]}
+            else:
+                pair = [lemmas[int(i)] for i in rng.choice(len(lemmas), 2, replace=False)]
+                path, body = "/recall", {"cue": " ".join(pair), "k": 5}
+            t = time.perf_counter()
+            try:
+                ok = (await http.post(path, json=body)).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            out[path].append(time.perf_counter() - t)
+            out["errors"] += not ok
+            n += 1
+
+
+async def run(url: str, codes: list[str], lemmas: list[str], clients: int, seconds: float):
+    out: dict = {"/expand": [], "/recall": [], "errors": 0}
+    until = time.monotonic() + seconds
+    await asyncio.gather(*(client(url, codes, lemmas, until, i, out) for i in range(clients)))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memory", type=Path)
+    parser.add_argument("--scenes", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "m.sqlite"
+        if args.memory and args.memory.exists():
+            shutil.copy(args.memory, work)
+        with Codec.open(work) as codec:
+            if codec.count() == 0:
+                rng = np.random.default_rng(0)
+                vocab = nouns("ru", 4000) + nouns("en", 4000)
+                codec.compress_many(
+                    [
+                        " + ".join(rng.choice(vocab, size=rng.integers(3, 8), replace=False))
+                        for _ in range(args.scenes)
+                    ]
+                )
+            count = codec.count()
+            sample = codec.scenes(0, 2000)
+        codes = [s.code for s in sample]
+        lemmas = sorted({c.lemma for s in sample for c in s.concepts})
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scenecodec",
+                "serve",
+                "--port",
+                str(port),
+                "--memory",
+                str(work),
+            ],
+            env={**os.environ, "SCENECODEC_TOKEN": ""},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            while True:
+                try:
+                    httpx.post(f"{url}/expand", json={"scene": codes[0]}, timeout=60)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.3)
+            before = rss_mib(server.pid)
+            t = time.perf_counter()
+            out = asyncio.run(run(url, codes, lemmas, args.clients, args.seconds))
+            elapsed = time.perf_counter() - t
+            after = rss_mib(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    total = len(out["/expand"]) + len(out["/recall"])
+    print(f"\n{machine()}; {count:,} scenes; {args.clients} clients for {args.seconds:.0f} s\n")
+    rows = [
+        [
+            path,
+            f"{len(out[path]):,}",
+            f"{np.percentile(out[path], 50) * 1000:.0f}",
+            f"{np.percentile(out[path], 99) * 1000:.0f}",
+        ]
+        for path in ("/expand", "/recall")
+    ]
+    print(table(["endpoint", "requests", "p50 ms", "p99 ms"], rows))
+    print(
+        f"\n{total / elapsed:.1f} requests/s; errors {out['errors']}; "
+        f"server memory {before:.0f} → {after:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""The HTTP API: the command line's operations over JSON, with OpenAPI docs at ``/docs``.
+
+``scenecodec serve`` runs it (uvicorn; ``pip install 'scenecodec[serve]'``). Every
+endpoint answers with exactly the JSON object the CLI prints with ``--json``:
+
+========================  =================================================
+``POST /compress``        ``{concepts | text, anchor?}`` → a scene
+``POST /expand``          ``{scene, neighbours?, depth?, breadth?, context?, registers?,
+                          goal?, voice?}`` → an expansion
+``POST /decode``          ``{vector: [±1 …]}`` → a decoding
+``POST /recall``          ``{cue | vector, k?}`` → ``{results}``
+``POST /split``           ``{name}`` → ``{parts, alternatives, …}``
+``POST /concepts``        ``{text}`` → ``{formula, concepts, anchor, candidates}``
+``POST /pulse``           ``{scene | text, ticks?, goal?, name?, resume?, gamma?}`` → a timeline
+``GET /scenes``           ``?offset&limit`` → ``{scenes, total}``
+``GET /scenes/{code}``    → a scene
+========================  =================================================
+
+With a token (``--token`` or ``$SCENECODEC_TOKEN``) every endpoint, the docs included,
+wants ``Authorization: Bearer <token>``. A request body over :data:`MAX_BODY` bytes is
+refused before it is read whole. Every error is a JSON body ``{"error": "…"}`` with a 4xx
+status (400 bad input, 401 no or wrong token, 404 not found, 409 the memory refused,
+413 too large, 422 malformed JSON or fields); an unexpected failure is a 500 with
+``{"error": "internal error"}`` and no traceback. One codec serves all requests, one at a
+time (SQLite and the in-memory indexes are not shared across threads).
+
+This module is a thin shell over :class:`~scenecodec.codec.Codec`; FastAPI does the HTTP.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from scenecodec.codec import Codec
+from scenecodec.errors import InputError, NotFoundError, StoreError
+
+__all__ = ["MAX_BODY", "TOKEN_ENV", "create_app"]
+
+MAX_BODY = 1_000_000
+"""Largest request body in bytes: a 1 MB text is the largest the language layer is
+measured on."""
+TOKEN_ENV = "SCENECODEC_TOKEN"
+"""The environment variable a token is read from when none is given."""
+
+
+class CompressIn(BaseModel):
+    concepts: str | list[str] | None = None
+    anchor: str | None = None
+    text: str | None = None
+
+
+class ExpandIn(BaseModel):
+    scene: str
+    neighbours: int = Field(5, ge=0, le=100)
+    depth: int | None = Field(1, ge=1, le=5)
+    breadth: int | None = Field(None, ge=1)
+    context: list[str] | None = None
+    registers: list[str] | None = None
+    goal: str | None = None
+    voice: str | None = None
+
+
+class DecodeIn(BaseModel):
+    vector: list[float]
+
+
+class RecallIn(BaseModel):
+    cue: str | list[str] | None = None
+    vector: list[float] | None = None
+    k: int = Field(10, ge=1, le=1000)
+
+
+class SplitIn(BaseModel):
+    name: str
+
+
+class ConceptsIn(BaseModel):
+    text: str
+
+
+class PulseIn(BaseModel):
+    scene: str | None = None
+    text: str | None = None
+    ticks: int = Field(20, ge=1, le=1000)
+    goal: str | None = None
+    name: str | None = None
+    resume: bool = False
+    gamma: float = 0.0
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
+
+
+class _Guard:
+    """ASGI middleware: the bearer token, and the body cap (by its declared length, and
+    counted as it streams in, so a body without a length is cut off too)."""
+
+    def __init__(self, app: Any, secret: str | None):
+        self.app = app
+        self.secret = None if secret is None else f"Bearer {secret}".encode()
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", ()))
+        if self.secret is not None and not hmac.compare_digest(
+            headers.get(b"authorization", b""), self.secret
+        ):
+            await _error(401, "a bearer token is required (Authorization: Bearer …)")(
+                scope, receive, send
+            )
+            return
+        length = headers.get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            await _error(413, f"request body over {MAX_BODY:,} bytes")(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:  # buffer the body (at most MAX_BODY bytes), then replay it
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY:
+                await _error(413, f"request body over {MAX_BODY:,} bytes")(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def create_app(memory: str | Path | None = None, token: str | None = None) -> FastAPI:
+    """The API over the memory at ``memory`` (default: as the CLI finds it), guarded by
+    ``token`` (default ``$SCENECODEC_TOKEN``; none: open).
+
+    >>> import tempfile, pathlib
+    >>> app = create_app(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", token="t")
+    >>> sorted(r.path for r in app.routes if "POST" in getattr(r, "methods", ()))[:3]
+    ['/compress', '/concepts', '/decode']
+    """
+    secret = token if token is not None else os.environ.get(TOKEN_ENV) or None
+    codec = Codec.open(memory)
+    lock = threading.Lock()
+    app = FastAPI(
+        title="scenecodec",
+        summary="Compress meaning into hypervector scenes and expand it back.",
+        version="0.1.0",
+    )
+
+    def run(work: Callable[[], Any]) -> Any:
+        with lock:
+            return work()
+
+    app.add_middleware(_Guard, secret=secret)
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, e: Exception) -> JSONResponse:
+        return _error(500, "internal error")
+
+    @app.exception_handler(InputError)
+    async def bad_input(_: Request, e: InputError) -> JSONResponse:
+        return _error(400, str(e))
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_: Request, e: NotFoundError) -> JSONResponse:
+        return _error(404, str(e))
+
+    @app.exception_handler(StoreError)
+    async def store_error(_: Request, e: StoreError) -> JSONResponse:
+        return _error(409, str(e))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, e: RequestValidationError) -> JSONResponse:
+        first = e.errors()[0] if e.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return _error(422, f"{where or 'body'}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, e: HTTPException) -> JSONResponse:
+        return _error(e.status_code, e.detail)
+
+    @app.get("/")
+    def index() -> dict:
+        """Where to look: the OpenAPI docs and the scene count."""
+        return {"name": "scenecodec", "docs": "/docs", "scenes": run(codec.count)}
+
+    @app.post("/compress")
+    def compress(body: CompressIn) -> dict:
+        """Compress concepts (a formula string or a list) or free text; store the scene."""
+        return run(lambda: codec.compress(body.concepts, body.anchor, text=body.text).to_dict())
+
+    @app.post("/expand")
+    def expand(body: ExpandIn) -> dict:
+        """Expand a scene: micro-scenes, registers with the HyperBridge's decision, decoding
+        and nearest scenes (``depth`` null: the bridge's pace)."""
+        return run(
+            lambda: codec.expand(
+                body.scene,
+                neighbours=body.neighbours,
+                context=body.context,
+                depth=body.depth,
+                breadth=body.breadth,
+                registers=body.registers,
+                goal=body.goal,
+                voice=body.voice,
+            ).to_dict()
+        )
+
+    @app.post("/decode")
+    def decode(body: DecodeIn) -> dict:
+        """Decode a vector alone (``dim`` numbers; the sign of each is used)."""
+        return run(lambda: codec.decode(np.asarray(body.vector, dtype=np.float32)).to_dict())
+
+    @app.post("/recall")
+    def recall(body: RecallIn) -> dict:
+        """The stored scenes nearest to a cue (concepts, text, name, formula, code, glyph)
+        or to a vector."""
+        if (body.cue is None) == (body.vector is None):
+            raise InputError("give a cue or a vector, one of the two")
+        cue = np.asarray(body.vector, dtype=np.float32) if body.vector is not None else body.cue
+        return run(lambda: {"results": [r.to_dict() for r in codec.recall(cue, k=body.k)]})
+
+    @app.post("/split")
+    def split(body: SplitIn) -> dict:
+        """Split a fused name into words, with alternatives."""
+        return run(lambda: codec.split(body.name).to_dict())
+
+    @app.post("/concepts")
+    def concepts(body: ConceptsIn) -> dict:
+        """The concepts and anchor free text compresses to, and why."""
+        return run(lambda: codec.concepts(body.text).to_dict())
+
+    @app.post("/pulse")
+    def pulse(body: PulseIn) -> dict:
+        """Run the pulse on a scene, or read a text as a stream of scenes."""
+        if body.text is not None:
+            if body.scene is not None:
+                raise InputError("give a scene or a text, not both")
+            return run(lambda: codec.stream(body.text, gamma=body.gamma, name=body.name).to_dict())
+        return run(
+            lambda: codec.pulse(
+                body.scene,
+                ticks=body.ticks,
+                goal=body.goal,
+                name=body.name,
+                resume=body.resume,
+            ).to_dict()
+        )
+
+    @app.get("/scenes")
+    def scenes(offset: int = 0, limit: int = 100) -> dict:
+        """Stored scenes in code order."""
+        if offset < 0 or not 1 <= limit <= 10_000:
+            raise InputError("offset must be ≥ 0 and limit in 1…10,000")
+        return run(
+            lambda: {
+                "scenes": [s.to_dict() for s in codec.scenes(offset, limit)],
+                "total": codec.count(),
+            }
+        )
+
+    @app.get("/scenes/{code}")
+    def show(code: str) -> dict:
+        """One stored scene by its Δ-code."""
+        return run(lambda: codec.show(code).to_dict())
+
+    app.state.codec = codec
+    return app
