@@ -32,7 +32,8 @@ from __future__ import annotations
 import hmac
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -163,10 +164,18 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
     secret = token if token is not None else os.environ.get(TOKEN_ENV) or None
     codec = Codec.open(memory)
     lock = threading.Lock()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        with lock:
+            codec.close()
+
     app = FastAPI(
         title="scenecodec",
         summary="Compress meaning into hypervector scenes and expand it back.",
         version="0.1.0",
+        lifespan=lifespan,
     )
 
     def run(work: Callable[[], Any]) -> Any:
