@@ -220,9 +220,7 @@ def route(
                 reasons[i].append(f"voice {voice} speaks it")
     weights = np.exp(scores - scores.max())
     weights /= weights.sum()
-    feeling = (
-        "bodily" if facets.features(reading.facets)["body"] > reading.emotions[0][1] else "poet"
-    )
+    feeling = "bodily" if calls["bodily"][0] > calls["emotional"][0] else "poet"
     defaults = {r.id: r.voice for r in lexicon.registers()} | {"emotional": feeling}
     routes = []
     for i, r in enumerate(REGISTERS):

@@ -704,7 +704,13 @@ class Codec:
         if depth is None:
             depth, breadth = decision.pace.depth, breadth or decision.pace.breadth
         micro, taut, kind = unfold(
-            self, scene, context=where, depth=depth, breadth=breadth, progress=progress
+            self,
+            scene,
+            context=where,
+            depth=depth,
+            breadth=breadth,
+            progress=progress,
+            vectors=vectors,
         )
         return Expansion(
             scene=scene,

@@ -229,8 +229,8 @@ class _Unfolder:
         scene_code: str | None,
         branch: frozenset[str],
         level: int,
+        vectors: np.ndarray,
     ) -> tuple[tuple[MicroScene, ...], float | None]:
-        vectors = concept_vectors(self.codec, lemmas)
         z = facets.scores(self.embedder, vectors, self.context)
         kinds = archetype.assign(self.embedder, vectors)
         pulls = [float(v @ vectors[-1]) for v in vectors[:-1]] if has_anchor else []
@@ -324,7 +324,13 @@ class _Unfolder:
             phases.append("anchor")
             lemmas.append(scene.anchor)
         micro, tension = self.microscenes(
-            lemmas, phases, scene.anchor is not None, scene.code, branch, level + 1
+            lemmas,
+            phases,
+            scene.anchor is not None,
+            scene.code,
+            branch,
+            level + 1,
+            concept_vectors(self.codec, lemmas),
         )
         return Unfolding(scene.formula, decoded.residual, tension, micro)
 
@@ -337,9 +343,11 @@ def unfold(
     depth: int = 1,
     breadth: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    vectors: np.ndarray | None = None,
 ) -> tuple[tuple[MicroScene, ...], float | None, Assignment | None]:
     """The micro-scenes of ``scene``, its tension and its archetype as a whole.
 
+    ``vectors`` are the scene's :func:`concept_vectors` when the caller has them already.
     ``context`` is a unit vector ``(e,)`` (see :meth:`Codec.expand`); ``depth`` ≥ 1
     levels (1: the scene's own micro-scenes only); ``breadth``: how many micro-scenes
     of each level unfold further (all when ``None``), nearest to the context first;
@@ -351,8 +359,10 @@ def unfold(
     if scene.anchor is not None:
         lemmas.append(scene.anchor)
         phases.append("anchor")
+    if vectors is None:
+        vectors = concept_vectors(codec, lemmas)
     micro, tension = unfolder.microscenes(
-        lemmas, phases, scene.anchor is not None, scene.code, frozenset(), 1
+        lemmas, phases, scene.anchor is not None, scene.code, frozenset(), 1, vectors
     )
-    whole = meaning(concept_vectors(codec, lemmas), scene.anchor is not None)
+    whole = meaning(vectors, scene.anchor is not None)
     return micro, tension, archetype.assign(unfolder.embedder, whole[None, :])[0]

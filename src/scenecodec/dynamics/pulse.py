@@ -320,10 +320,10 @@ class Pulse:
 
     def _condense(self, t: int) -> dict | None:
         settled = [i for i in self.items if i.phase in ("saturation", "decline")]
-        anchors = [i for i in settled if i.kind == "scene"]
-        if not anchors:
+        settled_scenes = [i for i in settled if i.kind == "scene"]
+        if not settled_scenes:
             return None
-        core = max(anchors, key=lambda i: (i.activation, -self.items.index(i)))
+        core = max(settled_scenes, key=lambda i: (i.activation, -self.items.index(i)))
         near = self._vector(core.key, core.label)
         cloud = [i for i in settled if float(self._vector(i.key, i.label) @ near) >= COHERENT]
         scenes = [i for i in cloud if i.kind == "scene"]

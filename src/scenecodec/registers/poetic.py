@@ -89,34 +89,24 @@ def write(embedder: Embedder, reading: Reading, *, length: int = 2, tense: str =
     own = _domain(embedder, subject.vector)
     mood = np.array([reading.affect["valence"], reading.affect["arousal"]])
     used: set[int] = set()
-    v, verb = _choose(
-        embedder,
-        "verb",
-        subject.vector + reading.meaning,
-        np.array([subject.affect["valence"], subject.affect["arousal"]]),
-        {own},
-        used,
-    )
-    used.add(v)
+
+    def acts(part: Part) -> tuple[str, Image]:
+        """A verb not used yet for ``part``, from outside the subject's domain, agreed."""
+        affect = np.array([part.affect["valence"], part.affect["arousal"]])
+        v, verb = _choose(embedder, "verb", part.vector + reading.meaning, affect, {own}, used)
+        used.add(v)
+        return agree(verb.ru if ru else verb.en, part.word, tense=tense), verb
+
+    does, verb = acts(subject)
     _, vehicle = _choose(embedder, "vehicle", reading.meaning, mood, {own, verb.domain}, set())
-    acts = agree(verb.ru if ru else verb.en, subject.word, tense=tense)
     if ru:
         simile = f"как {agree(vehicle.adjective, vehicle.ru)} {vehicle.ru}"
         place = f" на пороге {inflect(reading.anchor.word, case='gent')}" if reading.anchor else ""
     else:
         simile = f"like {vehicle.en}"
         place = f" on the threshold of {reading.anchor.word}" if reading.anchor else ""
-    sentences = [f"{subject.word} {acts}{place}, {simile}."]
+    sentences = [f"{subject.word} {does}{place}, {simile}."]
+    inside = _pronoun(subject.word, reading.lang)
     for part in [p for p in body if p is not subject][: max(0, length - 1)]:
-        v, verb = _choose(
-            embedder,
-            "verb",
-            part.vector + reading.meaning,
-            np.array([part.affect["valence"], part.affect["arousal"]]),
-            {own},
-            used,
-        )
-        used.add(v)
-        acts = agree(verb.ru if ru else verb.en, part.word, tense=tense)
-        sentences.append(f"{part.word} {acts} {_pronoun(subject.word, reading.lang)}.")
+        sentences.append(f"{part.word} {acts(part)[0]} {inside}.")
     return " ".join(s[0].upper() + s[1:] for s in sentences)
