@@ -1,7 +1,15 @@
-"""Shared fixtures: codecs on fresh temporary memories."""
+"""Shared fixtures: codecs on fresh temporary memories, and started servers."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import httpx
 import pytest
 
 from scenecodec import Codec
@@ -25,3 +33,45 @@ def e5_codec(memory_path):
     """A codec with the default settings (e5 embedder) on a fresh memory."""
     with Codec.open(memory_path) as codec:
         yield codec
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[..., httpx.Client]:
+    """Start ``scenecodec serve`` on a free loopback port over a memory, guarded by a
+    token; returns a client that sends it (the port is ``client.base_url.port``). Every
+    server started is stopped when the session ends."""
+    started: list[tuple[subprocess.Popen, httpx.Client]] = []
+
+    def start(memory, token: str) -> httpx.Client:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scenecodec", "serve", "--port", f"{port}", "--memory", memory],
+            env={**os.environ, "SCENECODEC_TOKEN": token},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        client = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+        started.append((proc, client))
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if client.get("/status").status_code == 200:
+                    return client
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+
+    yield start
+    for proc, client in started:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -3,56 +3,24 @@ on every endpoint, each answered with a JSON error and a 4xx status."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import json
 
 import httpx
 import pytest
 
+from scenecodec.server import COOKIE
 from test_cli import js
 
 TOKEN = "s3cret"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    memory = tmp_path_factory.mktemp("serve") / "m.sqlite"
-    port = _free_port()
-    env = {**os.environ, "SCENECODEC_TOKEN": TOKEN}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scenecodec", "serve", "--port", str(port), "--memory", str(memory)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=AUTH, timeout=60)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if client.get("/").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.3)
+def api(serve, tmp_path_factory):
+    client = serve(tmp_path_factory.mktemp("serve") / "m.sqlite", TOKEN)
     client.post("/compress", json={"concepts": "жар + страх → шаг"}).raise_for_status()
     client.post("/compress", json={"concepts": ["тишина", "ночь"], "anchor": "сон"})
-    yield client, port
-    client.close()
-    proc.terminate()
-    proc.wait(timeout=10)
+    return client
 
 
 def _err(response: httpx.Response, status: int) -> str:
@@ -63,7 +31,7 @@ def _err(response: httpx.Response, status: int) -> str:
 
 
 def test_every_endpoint_answers_with_the_cli_shapes(api, tmp_path):
-    client, _ = api
+    client = api
     scene = client.post("/compress", json={"concepts": "тишина + жар → вход"}).json()
     cli = js(tmp_path / "c.sqlite", "compress", "тишина + жар → вход")
     assert set(scene) == set(cli) and scene["formula"] == cli["formula"]
@@ -90,21 +58,56 @@ def test_every_endpoint_answers_with_the_cli_shapes(api, tmp_path):
     assert client.post("/pulse", json={"text": story}).json()["segments"]
     decoded = client.post("/decode", json={"vector": [1.0] * 1024})
     assert decoded.status_code == 200 and "formula" in decoded.json()
-    assert client.get("/").json()["docs"] == "/docs"
+    assert client.get("/status").json()["docs"] == "/docs"
+    assert client.get("/").headers["content-type"].startswith("text/html")
 
 
 def test_the_token_guards_every_endpoint(api):
-    client, _ = api
+    client = api
     bare = httpx.Client(base_url=client.base_url, timeout=30)
-    for method, path in [("GET", "/"), ("GET", "/docs"), ("GET", "/scenes"), ("POST", "/expand")]:
-        assert "bearer token" in _err(bare.request(method, path, json={}), 401)
+    paths = ["/", "/web/app.js", "/docs", "/status", "/scenes", "/expand", "/pulse/stream"]
+    for path in paths:
+        method = "POST" if path in ("/expand", "/pulse/stream") else "GET"
+        assert "token is required" in _err(bare.request(method, path, json={}), 401)
     wrong = {"authorization": "Bearer nope"}
     _err(bare.post("/recall", json={"cue": "жар"}, headers=wrong), 401)
+    _err(bare.get("/", params={"token": "nope"}), 401)
+    raw = {"cookie": f"{COOKIE}={TOKEN}"}  # the cookie holds a hash, not the token
+    _err(bare.get("/status", headers=raw), 401)
     bare.close()
 
 
+def test_a_browser_is_let_in_by_the_token_in_the_address_once(api):
+    client = api
+    browser = httpx.Client(base_url=client.base_url, timeout=30)
+    page = browser.get("/", params={"token": TOKEN})
+    assert page.status_code == 200 and "<title>scenecodec</title>" in page.text
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and TOKEN not in cookie
+    assert browser.get("/status").json()["name"] == "scenecodec"  # by the cookie alone
+    assert browser.get("/web/vendor/cytoscape.min.js").status_code == 200
+    browser.close()
+
+
+def test_the_pulse_streams_its_progress(api):
+    client = api
+    body = {"scene": "жар + страх → шаг", "ticks": 4}
+    with client.stream("POST", "/pulse/stream", json=body) as r:
+        assert r.headers["content-type"] == "application/x-ndjson"
+        events = [json.loads(line) for line in r.iter_lines() if line]
+    steps = [e for e in events if "stage" in e]
+    assert [(e["done"], e["total"]) for e in steps] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert set(events[-1]) == {"timeline"} and len(events[-1]["timeline"]["ticks"]) == 4
+    story = "Шёл снег. Мороз трещал. Дети катались на санках. Банк поднял ставку. Семья считала."
+    with client.stream("POST", "/pulse/stream", json={"text": story}) as r:
+        events = [json.loads(line) for line in r.iter_lines() if line]
+    assert events[0]["stage"] == "stream" and events[-1]["timeline"]["segments"]
+    assert "empty text" in _err(client.post("/pulse/stream", json={"text": " "}), 400)
+    _err(client.post("/pulse/stream", json={"scene": "Δ999"}), 404)
+
+
 def test_bodies_are_capped(api):
-    client, _ = api
+    client = api
     big = "а" * 1_100_000
     assert "over 1,000,000 bytes" in _err(client.post("/concepts", json={"text": big}), 413)
 
@@ -140,7 +143,7 @@ def test_bodies_are_capped(api):
     ],
 )
 def test_bad_input_is_a_json_4xx(api, method, path, body, status, says):
-    client, _ = api
+    client = api
     before = client.get("/scenes").json()["total"]
     message = _err(client.request(method, path, json=body), status)
     assert says in message
@@ -148,7 +151,7 @@ def test_bad_input_is_a_json_4xx(api, method, path, body, status, says):
 
 
 def test_malformed_json_is_422(api):
-    client, _ = api
+    client = api
     response = client.post(
         "/expand", content=b'{"scene": 5', headers={"content-type": "application/json"}
     )

@@ -552,8 +552,8 @@ def serve(
     token: Annotated[
         str | None,
         typer.Option(
-            help="Require 'Authorization: Bearer TOKEN' on every request "
-            "[default: $SCENECODEC_TOKEN, else open].",
+            help="Require 'Authorization: Bearer TOKEN' on every request (a browser: open "
+            "/?token=TOKEN once) [default: $SCENECODEC_TOKEN, else open].",
             show_default=False,
         ),
     ] = None,
@@ -561,11 +561,13 @@ def serve(
 ) -> None:
     """Serve the HTTP API (FastAPI; pip install 'scenecodec[serve]'): compress, expand,
     decode, recall, split, concepts, pulse, and the stored scenes, with the same JSON as
-    --json here; OpenAPI docs at /docs. Errors are JSON with a 4xx status.
+    --json here; OpenAPI docs at /docs. Errors are JSON with a 4xx status. The root URL
+    is a page: type a scene, click through its cloud, read its five registers, run a
+    pulse or read a text with live progress.
 
     Examples:
 
-      scenecodec serve
+      scenecodec serve                    # then open http://127.0.0.1:8765/
 
       SCENECODEC_TOKEN=secret scenecodec serve --port 9000
 

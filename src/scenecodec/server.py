@@ -12,12 +12,18 @@ endpoint answers with exactly the JSON object the CLI prints with ``--json``:
 ``POST /split``           ``{name}`` → ``{parts, alternatives, …}``
 ``POST /concepts``        ``{text}`` → ``{formula, concepts, anchor, candidates}``
 ``POST /pulse``           ``{scene | text, ticks?, goal?, name?, resume?, gamma?}`` → a timeline
+``POST /pulse/stream``    the same, as newline-delimited JSON: progress lines, then
+                          ``{"timeline": …}``
 ``GET /scenes``           ``?offset&limit`` → ``{scenes, total}``
 ``GET /scenes/{code}``    → a scene
+``GET /status``           → ``{name, docs, scenes}``
+``GET /``                 the page (``web/``): the scene cloud, registers, neighbours,
+                          pulse timeline
 ========================  =================================================
 
-With a token (``--token`` or ``$SCENECODEC_TOKEN``) every endpoint, the docs included,
-wants ``Authorization: Bearer <token>``. A request body over :data:`MAX_BODY` bytes is
+With a token (``--token`` or ``$SCENECODEC_TOKEN``) every endpoint, the page and the docs
+included, wants ``Authorization: Bearer <token>`` (or the cookie a browser gets by opening
+``/?token=<token>`` once). A request body over :data:`MAX_BODY` bytes is
 refused before it is read whole. Every error is a JSON body ``{"error": "…"}`` with a 4xx
 status (400 bad input, 401 no or wrong token, 404 not found, 409 the memory refused,
 413 too large, 422 malformed JSON or fields); an unexpected failure is a 500 with
@@ -29,31 +35,43 @@ This module is a thin shell over :class:`~scenecodec.codec.Codec`; FastAPI does 
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import os
+import queue
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
+from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from scenecodec.codec import Codec
-from scenecodec.errors import InputError, NotFoundError, StoreError
+from scenecodec.codec import Codec, Progress
+from scenecodec.errors import InputError, NotFoundError, ScenecodecError
 
-__all__ = ["MAX_BODY", "TOKEN_ENV", "create_app"]
+__all__ = ["COOKIE", "MAX_BODY", "TOKEN_ENV", "create_app"]
 
 MAX_BODY = 1_000_000
 """Largest request body in bytes: a 1 MB text is the largest the language layer is
 measured on."""
 TOKEN_ENV = "SCENECODEC_TOKEN"
 """The environment variable a token is read from when none is given."""
+COOKIE = "scenecodec_token"
+"""The cookie that keeps a browser let in (a hash of the token, never the token itself)."""
+WEB = Path(str(resources.files("scenecodec") / "web"))
+"""The page and its vendored libraries."""
 
 
 class CompressIn(BaseModel):
@@ -101,30 +119,59 @@ class PulseIn(BaseModel):
     gamma: float = 0.0
 
 
+def _status(e: ScenecodecError) -> int:
+    """The status one of our errors is answered with: 404 not found, 400 other bad input,
+    409 the memory refused."""
+    return 404 if isinstance(e, NotFoundError) else 400 if isinstance(e, InputError) else 409
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
 
 
 class _Guard:
-    """ASGI middleware: the bearer token, and the body cap (by its declared length, and
-    counted as it streams in, so a body without a length is cut off too)."""
+    """ASGI middleware: the token, and the body cap (by its declared length, and counted as
+    it streams in, so a body without a length is cut off too).
+
+    The token is taken from ``Authorization: Bearer …``, from the :data:`COOKIE` cookie, or
+    from a ``?token=`` query; a request let in by its query also gets the cookie (HTTP-only,
+    same-site strict), so a browser that opened ``/?token=…`` stays let in.
+    """
 
     def __init__(self, app: Any, secret: str | None):
         self.app = app
-        self.secret = None if secret is None else f"Bearer {secret}".encode()
+        self.secret = secret
+        self.cookie = (
+            None if secret is None else hashlib.sha256(f"scenecodec:{secret}".encode()).hexdigest()
+        )
+
+    def admitted(self, scope: dict) -> tuple[bool, bool]:
+        """(let in, by the query)."""
+        if self.secret is None:
+            return True, False
+        headers = dict(scope.get("headers", ()))
+        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+        query = parse_qs(scope.get("query_string", b"").decode("ascii", "replace"))
+        secret = self.secret.encode()
+        cookie = cookies[COOKIE].value if COOKIE in cookies else ""
+        if hmac.compare_digest(
+            headers.get(b"authorization", b""), b"Bearer " + secret
+        ) or hmac.compare_digest(cookie.encode(), str(self.cookie).encode()):
+            return True, False
+        by_query = any(hmac.compare_digest(t.encode(), secret) for t in query.get("token", []))
+        return by_query, by_query
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", ()))
-        if self.secret is not None and not hmac.compare_digest(
-            headers.get(b"authorization", b""), self.secret
-        ):
-            await _error(401, "a bearer token is required (Authorization: Bearer …)")(
+        admitted, by_query = self.admitted(scope)
+        if not admitted:
+            await _error(401, "a token is required (Authorization: Bearer …, or open /?token=…)")(
                 scope, receive, send
             )
             return
+        headers = dict(scope.get("headers", ()))
         length = headers.get(b"content-length", b"0")
         if not length.isdigit() or int(length) > MAX_BODY:
             await _error(413, f"request body over {MAX_BODY:,} bytes")(scope, receive, send)
@@ -149,7 +196,13 @@ class _Guard:
             replayed = True
             return {"type": "http.request", "body": bytes(body), "more_body": False}
 
-        await self.app(scope, replay, send)
+        async def remember(message: dict) -> None:
+            if by_query and message["type"] == "http.response.start":
+                cookie = f"{COOKIE}={self.cookie}; HttpOnly; SameSite=Strict; Path=/".encode()
+                message = {**message, "headers": [*message["headers"], (b"set-cookie", cookie)]}
+            await send(message)
+
+        await self.app(scope, replay, remember)
 
 
 def create_app(memory: str | Path | None = None, token: str | None = None) -> FastAPI:
@@ -188,17 +241,9 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
     async def internal(_: Request, e: Exception) -> JSONResponse:
         return _error(500, "internal error")
 
-    @app.exception_handler(InputError)
-    async def bad_input(_: Request, e: InputError) -> JSONResponse:
-        return _error(400, str(e))
-
-    @app.exception_handler(NotFoundError)
-    async def not_found(_: Request, e: NotFoundError) -> JSONResponse:
-        return _error(404, str(e))
-
-    @app.exception_handler(StoreError)
-    async def store_error(_: Request, e: StoreError) -> JSONResponse:
-        return _error(409, str(e))
+    @app.exception_handler(ScenecodecError)
+    async def ours(_: Request, e: ScenecodecError) -> JSONResponse:
+        return _error(_status(e), str(e))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, e: RequestValidationError) -> JSONResponse:
@@ -210,8 +255,15 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
     async def http_error(_: Request, e: HTTPException) -> JSONResponse:
         return _error(e.status_code, e.detail)
 
-    @app.get("/")
-    def index() -> dict:
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        """The page: type a scene, see its cloud, registers, neighbours and pulse."""
+        return FileResponse(WEB / "index.html", media_type="text/html")
+
+    app.mount("/web", StaticFiles(directory=WEB), name="web")
+
+    @app.get("/status")
+    def status() -> dict:
         """Where to look: the OpenAPI docs and the scene count."""
         return {"name": "scenecodec", "docs": "/docs", "scenes": run(codec.count)}
 
@@ -261,22 +313,58 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         """The concepts and anchor free text compresses to, and why."""
         return run(lambda: codec.concepts(body.text).to_dict())
 
-    @app.post("/pulse")
-    def pulse(body: PulseIn) -> dict:
-        """Run the pulse on a scene, or read a text as a stream of scenes."""
+    def pulse_of(body: PulseIn, progress: Progress | None = None) -> dict:
         if body.text is not None:
             if body.scene is not None:
                 raise InputError("give a scene or a text, not both")
-            return run(lambda: codec.stream(body.text, gamma=body.gamma, name=body.name).to_dict())
-        return run(
-            lambda: codec.pulse(
-                body.scene,
-                ticks=body.ticks,
-                goal=body.goal,
-                name=body.name,
-                resume=body.resume,
+            return codec.stream(
+                body.text, gamma=body.gamma, name=body.name, progress=progress
             ).to_dict()
-        )
+        return codec.pulse(
+            body.scene,
+            ticks=body.ticks,
+            goal=body.goal,
+            name=body.name,
+            resume=body.resume,
+            progress=progress,
+        ).to_dict()
+
+    @app.post("/pulse")
+    def pulse(body: PulseIn) -> dict:
+        """Run the pulse on a scene, or read a text as a stream of scenes."""
+        return run(lambda: pulse_of(body))
+
+    @app.post("/pulse/stream", response_model=None)
+    def pulse_stream(body: PulseIn) -> StreamingResponse | JSONResponse:
+        """The pulse as it runs: newline-delimited JSON, one ``{"stage", "done", "total"}``
+        line per step, then ``{"timeline": …}`` (or ``{"error": …}`` if it fails midway).
+        Bad input found before the first step is a JSON 4xx like everywhere else."""
+        events: queue.Queue[dict | None] = queue.Queue()
+
+        def work() -> None:
+            try:
+                events.put({"timeline": run(lambda: pulse_of(body, step))})
+            except ScenecodecError as e:
+                events.put({"error": " ".join(str(e).split()), "status": _status(e)})
+            except Exception:
+                events.put({"error": "internal error", "status": 500})
+            events.put(None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            events.put({"stage": stage, "done": done, "total": total})
+
+        threading.Thread(target=work, daemon=True).start()
+        first = events.get()
+        if first is not None and "status" in first:
+            return _error(first["status"], first["error"])
+
+        def lines() -> Iterator[str]:
+            for event in chain([first], iter(events.get, None)):
+                if event is not None:
+                    event.pop("status", None)
+                    yield json.dumps(event, ensure_ascii=False) + "\n"
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     @app.get("/scenes")
     def scenes(offset: int = 0, limit: int = 100) -> dict:
