@@ -5,7 +5,7 @@ filled with ``--scenes`` random scenes); ``--clients`` clients then loop for
 ``--seconds`` seconds, each request an ``/expand`` of a random stored scene or a
 ``/recall`` of two random stored concepts, alternating. Reported: requests per second,
 p50 and p99 latency per endpoint, errors (any non-200), and the server's resident memory
-before and after.
+before, at every tenth of the run, and after (does it level off?).
 
     python bench/load.py --memory /tmp/m.sqlite [--clients 32 --seconds 60]
 """
@@ -51,18 +51,32 @@ async def client(
                 path, body = "/recall", {"cue": " ".join(pair), "k": 5}
             t = time.perf_counter()
             try:
-                ok = (await http.post(path, json=body)).status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                response = await http.post(path, json=body)
+                failure = None if response.status_code == 200 else response.text[:200]
+            except httpx.HTTPError as e:
+                failure = repr(e)
             out[path].append(time.perf_counter() - t)
-            out["errors"] += not ok
+            if failure is not None:
+                out["errors"].append(f"{path} {body}: {failure}")
             n += 1
 
 
-async def run(url: str, codes: list[str], lemmas: list[str], clients: int, seconds: float):
-    out: dict = {"/expand": [], "/recall": [], "errors": 0}
+async def watch(pid: int, until: float, every: float, out: dict) -> None:
+    """The server's RSS every ``every`` seconds until ``until``."""
+    while time.monotonic() + every <= until + 1e-3:
+        await asyncio.sleep(every)
+        out["rss"].append(rss_mib(pid))
+
+
+async def run(
+    url: str, pid: int, codes: list[str], lemmas: list[str], clients: int, seconds: float
+):
+    out: dict = {"/expand": [], "/recall": [], "errors": [], "rss": []}
     until = time.monotonic() + seconds
-    await asyncio.gather(*(client(url, codes, lemmas, until, i, out) for i in range(clients)))
+    await asyncio.gather(
+        watch(pid, until, seconds / 10, out),
+        *(client(url, codes, lemmas, until, i, out) for i in range(clients)),
+    )
     return out
 
 
@@ -117,7 +131,7 @@ def main() -> None:
                     time.sleep(0.3)
             before = rss_mib(server.pid)
             t = time.perf_counter()
-            out = asyncio.run(run(url, codes, lemmas, args.clients, args.seconds))
+            out = asyncio.run(run(url, server.pid, codes, lemmas, args.clients, args.seconds))
             elapsed = time.perf_counter() - t
             after = rss_mib(server.pid)
         finally:
@@ -136,9 +150,12 @@ def main() -> None:
     ]
     print(table(["endpoint", "requests", "p50 ms", "p99 ms"], rows))
     print(
-        f"\n{total / elapsed:.1f} requests/s; errors {out['errors']}; "
+        f"\n{total / elapsed:.1f} requests/s; errors {len(out['errors'])}; "
         f"server memory {before:.0f} → {after:.0f} MiB"
     )
+    print("server memory every tenth of the run (MiB):", ", ".join(f"{r:.0f}" for r in out["rss"]))
+    for failure in out["errors"]:
+        print("error:", failure)
 
 
 if __name__ == "__main__":

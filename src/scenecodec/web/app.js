@@ -166,7 +166,8 @@ async function tap(node) {
     relayout();
     return;
   }
-  if (!node.data("closed")) return;
+  if (!node.data("closed") || node.data("busy")) return;
+  node.data("busy", true); // a second click while the first is answered adds nothing
   say(`unfolding ${node.data("lemma")} …`);
   try {
     const e = await api("expand", {
@@ -178,6 +179,8 @@ async function tap(node) {
     say(`${node.data("lemma")} → ${e.scene.formula}`);
   } catch (error) {
     say(error.message, true);
+  } finally {
+    node.data("busy", false);
   }
 }
 
