@@ -85,6 +85,8 @@ def test_a_browser_is_let_in_by_the_token_in_the_address_once(api):
     cookie = page.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and TOKEN not in cookie
     assert browser.get("/status").json()["name"] == "scenecodec"  # by the cookie alone
+    odd = {"cookie": f"ab(=c; other; {COOKIE}={browser.cookies[COOKIE]}"}  # others' cookies
+    assert httpx.get(f"{client.base_url}/status", headers=odd).status_code == 200
     assert browser.get("/web/vendor/cytoscape.min.js").status_code == 200
     browser.close()
 

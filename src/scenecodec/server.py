@@ -43,7 +43,6 @@ import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from http.cookies import SimpleCookie
 from importlib import resources
 from itertools import chain
 from pathlib import Path
@@ -57,6 +56,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
 
 from scenecodec.codec import Codec, Progress
 from scenecodec.errors import InputError, NotFoundError, ScenecodecError
@@ -150,10 +150,10 @@ class _Guard:
         if self.secret is None:
             return True, False
         headers = dict(scope.get("headers", ()))
-        cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+        cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
         query = parse_qs(scope.get("query_string", b"").decode("ascii", "replace"))
         secret = self.secret.encode()
-        cookie = cookies[COOKIE].value if COOKIE in cookies else ""
+        cookie = cookies.get(COOKIE, "")
         if hmac.compare_digest(
             headers.get(b"authorization", b""), b"Bearer " + secret
         ) or hmac.compare_digest(cookie.encode(), str(self.cookie).encode()):
