@@ -47,11 +47,21 @@ def page(serve, tmp_path_factory):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         tab = browser.new_page(viewport={"width": 1280, "height": 1000})
         errors: list[str] = []
+        outside: list[str] = []  # every request the page makes must go to our server
+
+        def only_ours(route) -> None:
+            if route.request.url.startswith(str(client.base_url)):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        tab.route("**/*", only_ours)
         tab.on("pageerror", lambda e: errors.append(str(e)))
         tab.goto(f"{client.base_url}/?token={TOKEN}")
         yield tab
         browser.close()
-        assert errors == []
+        assert errors == [] and outside == []
 
 
 def _outline(tab) -> list[str]:
@@ -130,3 +140,11 @@ def test_bad_input_is_said_on_the_page(page):
     tab.press("#scene", "Enter")
     tab.wait_for_selector("#status.error")
     assert "no scene Δ999" in tab.inner_text("#status")
+
+
+def test_the_api_docs_render_without_the_network(page):
+    tab = page
+    tab.goto(tab.url.split("?")[0] + "docs")
+    tab.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    paths = tab.eval_on_selector_all(".opblock-summary-path", "ps => ps.map(p => p.innerText)")
+    assert {"/expand", "/recall", "/pulse/stream"} <= {p.replace("\u200b", "") for p in paths}

@@ -30,7 +30,8 @@ status (400 bad input, 401 no or wrong token, 404 not found, 409 the memory refu
 ``{"error": "internal error"}`` and no traceback. One codec serves all requests, one at a
 time (SQLite and the in-memory indexes are not shared across threads).
 
-This module is a thin shell over :class:`~scenecodec.codec.Codec`; FastAPI does the HTTP.
+This module is a thin shell over :class:`~scenecodec.codec.Codec`; FastAPI does the HTTP,
+and ``fastapi-offline`` serves the docs' Swagger UI from the package instead of a CDN.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
@@ -224,7 +226,7 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         with lock:
             codec.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # the docs' Swagger UI and ReDoc served from the package, no CDN
         title="scenecodec",
         summary="Compress meaning into hypervector scenes and expand it back.",
         version="0.1.0",
