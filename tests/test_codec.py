@@ -181,6 +181,11 @@ def test_recall_by_concepts_formula_code_glyph_vector(hash_codec):
     assert hash_codec.recall(["вода", "огонь"], k=1)[0].scene.code == "Δ2"
     results = hash_codec.recall("жар", k=5)
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    # stored concepts typed as words are concepts, even where text would drop them
+    hash_codec.compress("work + good → day")
+    assert hash_codec.recall("work good", k=1)[0].scene.formula == "work + good → day"
+    with pytest.raises(InputError, match="no Russian or English content words"):
+        hash_codec.recall("the of", k=1)
 
 
 def test_expand_shows_scene_decoding_and_neighbours(hash_codec):

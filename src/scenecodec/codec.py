@@ -523,7 +523,7 @@ class Codec:
                 if found:
                     return self._scene(found[0]).vector, self._index
                 lemmas = list(self.split(cue).parts)
-            elif kind == "concepts" and _is_text(cue):
+            elif kind == "concepts" and _is_text(cue) and not self._stored_words(cue):
                 found = self.concepts(cue)
                 core = _leaves(found.formula)
                 rest = [c.lemma for c in found.candidates if c.lemma not in core]
@@ -539,6 +539,12 @@ class Codec:
             if not lemmas:
                 raise InputError("empty cue")
         return self._gist_query(list(dict.fromkeys(lemmas))), self._gists
+
+    def _stored_words(self, cue: str) -> bool:
+        """Whether every word of ``cue`` is a concept this memory holds, as typed: then
+        they are the concepts, even function words (a scene of ``work + good``)."""
+        self._stored_senses()
+        return all(normalize_lemma(w) in self._sense_row for w in cue.split())
 
     def _gist_query(self, lemmas: list[str], rest: Sequence[str] = ()) -> np.ndarray:
         """A gist cue for ``lemmas``: their atoms, plus the stored concepts nearest in
