@@ -184,8 +184,9 @@ def test_recall_by_concepts_formula_code_glyph_vector(hash_codec):
     # stored concepts typed as words are concepts, even where text would drop them
     hash_codec.compress("work + good → day")
     assert hash_codec.recall("work good", k=1)[0].scene.formula == "work + good → day"
-    with pytest.raises(InputError, match="no Russian or English content words"):
-        hash_codec.recall("the of", k=1)
+    for text in ("the of", "the — of"):
+        with pytest.raises(InputError, match="no Russian or English content words"):
+            hash_codec.recall(text, k=1)
 
 
 def test_expand_shows_scene_decoding_and_neighbours(hash_codec):

@@ -19,6 +19,7 @@ shells over it.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -544,7 +545,7 @@ class Codec:
         """Whether every word of ``cue`` is a concept this memory holds, as typed: then
         they are the concepts, even function words (a scene of ``work + good``)."""
         self._stored_senses()
-        return all(normalize_lemma(w) in self._sense_row for w in cue.split())
+        return all(unicodedata.normalize("NFC", w).lower() in self._sense_row for w in cue.split())
 
     def _gist_query(self, lemmas: list[str], rest: Sequence[str] = ()) -> np.ndarray:
         """A gist cue for ``lemmas``: their atoms, plus the stored concepts nearest in
