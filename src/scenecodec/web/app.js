@@ -86,7 +86,8 @@ function drawHead(e) {
     ["tension", e.tension === null ? "—" : e.tension.toFixed(2)],
     ["residual", e.residual.toFixed(2)],
   ];
-  $("#forms").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  $("#forms").replaceChildren(...rows.flatMap(([k, v]) => [
+    el("dt", { text: k }), el("dd", { text: v, class: k === "glyph" ? "glyph" : "" })]));
 }
 
 // ---- the cloud ------------------------------------------------------------------------
