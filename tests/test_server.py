@@ -4,6 +4,9 @@ on every endpoint, each answered with a JSON error and a 4xx status."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -158,3 +161,33 @@ def test_malformed_json_is_422(api):
         "/expand", content=b'{"scene": 5', headers={"content-type": "application/json"}
     )
     assert "JSON" in _err(response, 422)
+
+
+def test_the_openapi_schema_documents_every_error(api):
+    schema = api.get("/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            documented = {k for k, v in op["responses"].items() if "ErrorOut" in json.dumps(v)}
+            assert documented == {"400", "401", "404", "409", "413", "422"}, (method, path)
+    refused = api.request("TRACE", "/split")
+    assert refused.headers["allow"] == "POST" and _err(refused, 405)
+
+
+def test_fuzzed_requests_get_documented_answers_and_never_a_server_error(serve, tmp_path):
+    """Schemathesis (coverage and fuzzing phases, fixed seed) against the OpenAPI schema:
+    no 5xx, every status, content type, header and body as the schema documents."""
+    client = serve(tmp_path / "fuzz.sqlite", TOKEN)
+    client.post("/compress", json={"concepts": "жар + страх → шаг"}).raise_for_status()
+    checks = "not_a_server_error,status_code_conformance,content_type_conformance,"
+    checks += "response_schema_conformance,response_headers_conformance"
+    command = [Path(sys.executable).parent / "st", "run", f"{client.base_url}/openapi.json"]
+    command += ["-c", checks, "-n", "25", "--seed", "1", "--phases", "coverage,fuzzing"]
+    command += ["-H", f"Authorization: Bearer {TOKEN}", "--report-dir", tmp_path]
+    run = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " passed" in run.stdout and "failed" not in run.stdout.split("SUMMARY")[-1]

@@ -63,7 +63,7 @@ from starlette.requests import cookie_parser
 from scenecodec.codec import Codec, Progress
 from scenecodec.errors import InputError, NotFoundError, ScenecodecError
 
-__all__ = ["COOKIE", "MAX_BODY", "TOKEN_ENV", "create_app"]
+__all__ = ["COOKIE", "ERRORS", "MAX_BODY", "TOKEN_ENV", "ErrorOut", "create_app"]
 
 MAX_BODY = 1_000_000
 """Largest request body in bytes: a 1 MB text is the largest the language layer is
@@ -119,6 +119,26 @@ class PulseIn(BaseModel):
     name: str | None = None
     resume: bool = False
     gamma: float = 0.0
+
+
+class ErrorOut(BaseModel):
+    """Every error's body: one line that says what was wrong."""
+
+    error: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": why}
+    for status, why in {
+        400: "bad input (the CLI's one-line message)",
+        401: "no token, or a wrong one",
+        404: "no such scene, pulse or path",
+        409: "the memory refused (another program's file, other settings)",
+        413: f"request body over {MAX_BODY:,} bytes",
+        422: "malformed JSON, or a field of the wrong type or out of range",
+    }.items()
+}
+"""The error answers every endpoint documents in the OpenAPI schema."""
 
 
 def _status(e: ScenecodecError) -> int:
@@ -231,6 +251,7 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         summary="Compress meaning into hypervector scenes and expand it back.",
         version="0.1.0",
         lifespan=lifespan,
+        responses=ERRORS,
     )
 
     def run(work: Callable[[], Any]) -> Any:
@@ -255,7 +276,9 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, e: HTTPException) -> JSONResponse:
-        return _error(e.status_code, e.detail)
+        answer = _error(e.status_code, e.detail)
+        answer.headers.update(e.headers or {})  # 405 keeps its Allow
+        return answer
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -336,7 +359,17 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         """Run the pulse on a scene, or read a text as a stream of scenes."""
         return run(lambda: pulse_of(body))
 
-    @app.post("/pulse/stream", response_model=None)
+    @app.post(
+        "/pulse/stream",
+        response_model=None,
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                "description": "progress lines, then the timeline",
+            }
+        },
+    )
     def pulse_stream(body: PulseIn) -> StreamingResponse | JSONResponse:
         """The pulse as it runs: newline-delimited JSON, one ``{"stage", "done", "total"}``
         line per step, then ``{"timeline": …}`` (or ``{"error": …}`` if it fails midway).
