@@ -163,9 +163,7 @@ class _Guard:
     def __init__(self, app: Any, secret: str | None):
         self.app = app
         self.secret = secret
-        self.cookie = (
-            None if secret is None else hashlib.sha256(f"scenecodec:{secret}".encode()).hexdigest()
-        )
+        self.cookie = hashlib.sha256(f"scenecodec:{secret}".encode()).hexdigest()
 
     def admitted(self, scope: dict) -> tuple[bool, bool]:
         """(let in, by the query)."""
@@ -178,7 +176,7 @@ class _Guard:
         cookie = cookies.get(COOKIE, "")
         if hmac.compare_digest(
             headers.get(b"authorization", b""), b"Bearer " + secret
-        ) or hmac.compare_digest(cookie.encode(), str(self.cookie).encode()):
+        ) or hmac.compare_digest(cookie.encode(), self.cookie.encode()):
             return True, False
         by_query = any(hmac.compare_digest(t.encode(), secret) for t in query.get("token", []))
         return by_query, by_query
@@ -389,15 +387,14 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
             events.put({"stage": stage, "done": done, "total": total})
 
         threading.Thread(target=work, daemon=True).start()
-        first = events.get()
-        if first is not None and "status" in first:
+        first = events.get()  # work always puts an event before its closing None
+        if "status" in first:
             return _error(first["status"], first["error"])
 
         def lines() -> Iterator[str]:
             for event in chain([first], iter(events.get, None)):
-                if event is not None:
-                    event.pop("status", None)
-                    yield json.dumps(event, ensure_ascii=False) + "\n"
+                event.pop("status", None)
+                yield json.dumps(event, ensure_ascii=False) + "\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
