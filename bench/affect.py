@@ -2,7 +2,7 @@
 
 ``bench/data/affect-signs-ru-en.tsv`` signs 52 words (26 Russian, 26 English) by hand:
 pleasant or not, aroused or calm. The score is the share of signed words whose
-z-score on the axis (:func:`scenecodec.registers.reading.affect_scale`) has the
+z-score on the axis (:func:`scenecodec.expansion.registers.reading.affect_scale`) has the
 right sign. Baseline in the same run: valence and arousal read off the eight
 Plutchik emotion facets through Russell's circumplex (each emotion's positive z
 times its place: joy +1/+0.5, trust +1/−0.5, fear −1/+1, surprise 0/+1, sadness
@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from common import HERE, machine, table
-from scenecodec import facets
+from scenecodec.expansion import facets
+from scenecodec.expansion.registers.reading import affect_scale
 from scenecodec.language.embed import E5Embedder
-from scenecodec.registers.reading import affect_scale
 
 CIRCUMPLEX = {
     "joy": (1.0, 0.5),

@@ -29,8 +29,8 @@ from common import (
     synonym_scenes,
     table,
 )
+from scenecodec.algebra.slots import Slots
 from scenecodec.language.embed import E5Embedder
-from scenecodec.slots import Slots
 from vocab import load
 
 

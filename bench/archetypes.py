@@ -3,8 +3,8 @@
 ``bench/data/archetypes-ru-en.tsv``: 44 scenes (22 Russian, 22 English) with the
 archetype keys a reader would accept (``campbell:threshold|vangennep:liminality``), or
 ``none`` where no archetype fits. Each scene's meaning vector
-(:func:`scenecodec.unfold.meaning`, the anchor weighing double) goes to
-:func:`scenecodec.archetype.assign`; a hit is an accepted key, or ``None`` for ``none``.
+(:func:`scenecodec.language.embed.meaning`, the anchor weighing double) goes to
+:func:`scenecodec.expansion.archetype.assign`; a hit is an accepted key, or ``None`` for ``none``.
 Beside the defaults, a grid over the floor and the margin shows how sensitive the
 rule is (the grid's best is tuned on this very set, so it is an upper bound).
 
@@ -17,13 +17,12 @@ import itertools
 
 import numpy as np
 
-import scenecodec.archetype as archetype_module
+import scenecodec.expansion.archetype as archetype_module
 from common import HERE, machine, table
-from scenecodec.archetype import assign
-from scenecodec.forms import parse_formula
-from scenecodec.language.embed import E5Embedder
+from scenecodec.expansion.archetype import assign
+from scenecodec.language.embed import E5Embedder, meaning
+from scenecodec.language.forms import parse_formula
 from scenecodec.language.morph import language
-from scenecodec.unfold import meaning
 
 
 def annotated() -> list[tuple[str, set[str]]]:

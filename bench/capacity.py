@@ -29,8 +29,8 @@ from common import (
     synonym_scenes,
     table,
 )
-from scenecodec.atoms import DEFAULT_ALPHA
-from scenecodec.slots import Slots
+from scenecodec.algebra.slots import Slots
+from scenecodec.language.atoms import DEFAULT_ALPHA
 from vocab import load
 
 

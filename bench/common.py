@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from scenecodec import hv
-from scenecodec.atoms import Atoms
-from scenecodec.cleanup import ItemMemory
-from scenecodec.compress import compress_batch
-from scenecodec.decode import decode_batch
+from scenecodec.algebra import hv
+from scenecodec.algebra.cleanup import ItemMemory
+from scenecodec.algebra.compress import compress_batch
+from scenecodec.algebra.decode import decode_batch
+from scenecodec.algebra.slots import PHASES, phases_for
+from scenecodec.language.atoms import Atoms
 from scenecodec.language.embed import E5Embedder
-from scenecodec.slots import PHASES, phases_for
 
 __all__ = [
     "decode_exact",

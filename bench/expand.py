@@ -2,7 +2,7 @@
 
 A memory of ``--scenes`` scenes of 3–7 random frequent nouns (half Russian, half
 English, as in ``bench/paraphrase.py``) is built (or reused with ``--memory``); then
-``Codec.expand`` runs on ``--cues`` stored scenes at depth 1 (all micro-scenes), and
+:func:`scenecodec.expand` runs on ``--cues`` stored scenes at depth 1 (all micro-scenes), and
 on fewer at depth 2 and 3 (every micro-scene unfolds: up to 7, 49, 343 nodes). The
 first expansion (which loads e5 and the prototypes) is left out of the timings.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from common import machine, nouns, table
-from scenecodec import Codec
+from scenecodec import Codec, expand
 
 
 def main() -> None:
@@ -42,13 +42,13 @@ def main() -> None:
             codec.compress_many(scenes)
         count = codec.count()
         codes = [f"Δ{i}" for i in rng.choice(np.arange(1, count + 1), args.cues, replace=False)]
-        codec.expand(codes[0])
+        expand(codec, codes[0])
         rows = []
         for depth, n in ((1, args.cues), (2, max(1, args.cues // 5)), (3, max(1, args.cues // 20))):
             times, nodes = [], []
             for code in codes[:n]:
                 start = time.perf_counter()
-                e = codec.expand(code, depth=depth)
+                e = expand(codec, code, depth=depth)
                 times.append((time.perf_counter() - start) * 1000)
                 nodes.append(_count(e.microscenes))
             p50, p95 = np.percentile(times, [50, 95])

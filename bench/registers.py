@@ -2,7 +2,7 @@
 
 200 scenes (100 Russian, 100 English), each 2–4 parts and an anchor, drawn (seeded)
 from the 1,500 most frequent noun lemmas of each language (wordfreq), are stored in a
-fresh memory with the default embedder. For each scene, :meth:`Codec.expand` speaks all
+fresh memory with the default embedder. For each scene, :func:`scenecodec.expand` speaks all
 five registers, then:
 
 * **round trip** — each register's text is recalled as free text (:meth:`Codec.recall`:
@@ -36,11 +36,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from common import machine, nouns, table
-from scenecodec import Codec
-from scenecodec.bridge import REGISTERS, route, speak
+from scenecodec import Codec, expand
+from scenecodec.expansion.bridge import REGISTERS, route, speak
+from scenecodec.expansion.registers.reading import read
+from scenecodec.expansion.unfold import concept_vectors, tension
 from scenecodec.language.morph import tokenize
-from scenecodec.registers.reading import read
-from scenecodec.unfold import concept_vectors, tension
 
 POOL = 1500
 """Nouns per language the scenes are drawn from."""
@@ -84,10 +84,10 @@ def main() -> None:
         stored = codec.compress_many(formulas)
         codes = [s.code for s in stored]
         embedder = codec.atoms.embedder
-        codec.expand(codes[0])  # warm: prototypes, caches
+        expand(codec, codes[0])  # warm: prototypes, caches
         for code in codes:
             t = time.perf_counter()
-            e = codec.expand(code, registers=list(REGISTERS), depth=1)
+            e = expand(codec, code, registers=list(REGISTERS), depth=1)
             whole.append(time.perf_counter() - t)
             texts.append(e.registers)
             scene = e.scene

@@ -4,7 +4,7 @@
 the same plots), each an ordered list of scene formulas with the role its
 construction gives it: runs of related scenes (``opening`` starts one), a return to
 the first run (``closure``), an isolated glimpse of a later scene (``foreshadowing``),
-repeats that change nothing (``false-loop``). :meth:`Codec.roles` labels each story
+repeats that change nothing (``false-loop``). :func:`scenecodec.roles` labels each story
 on a fresh memory; the table gives precision and recall per label over all scenes.
 The rules' thresholds were set on these stories; ``bench/data/roles-heldout-ru-en.tsv``
 holds two more, written afterwards, as a held-out check.
@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from common import HERE, machine, table
-from scenecodec import Codec
-from scenecodec.roles import ROLES
+from scenecodec import Codec, roles
+from scenecodec.dynamics.roles import ROLES
 
 
 def stories(path: Path) -> dict[str, list[tuple[str, str]]]:
@@ -42,7 +42,7 @@ def main() -> None:
     pairs: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp, Codec.open(Path(tmp) / "m.sqlite") as codec:
         for name, scenes in told.items():
-            found = codec.roles([f for f, _ in scenes])
+            found = roles(codec, [f for f, _ in scenes])
             for (formula, gold), got in zip(scenes, found, strict=True):
                 mark = "✓" if got.role == gold else "✗"
                 print(mark, name, formula, "→", got.role, got.evidence, "| gold", gold)

@@ -6,7 +6,7 @@ its first 2–4 sentences (so that segments differ in length); the boundaries be
 passages are the gold. Each method gives segment sizes in sentences, scored with
 ``segeval``'s Pk and WindowDiff (lower is better):
 
-* **scenecodec** — :func:`scenecodec.stream.segment`: embedding surprise against the
+* **scenecodec** — :func:`scenecodec.dynamics.stream.segment`: embedding surprise against the
   running scene, cut at mean + γ·std, refined by modularity; at the default γ, and at
   the γ chosen on the even-numbered documents from a small grid; reported on the
   odd-numbered documents and on all;
@@ -30,9 +30,9 @@ import stopwordsiso
 from nltk.tokenize.texttiling import TextTilingTokenizer
 
 from common import HERE, machine, table
+from scenecodec.dynamics.stream import GAMMA, boundaries, segment, sentences
+from scenecodec.dynamics.stream import vectors as sentence_vectors
 from scenecodec.language.embed import E5Embedder
-from scenecodec.stream import GAMMA, boundaries, segment, sentences
-from scenecodec.stream import vectors as sentence_vectors
 
 GAMMAS = (-0.5, -0.25, 0.0, 0.25, 0.5, 1.0)
 TILING = ((5, 2), (6, 3), (8, 3), (10, 4), (10, 6), (15, 5), (20, 10))

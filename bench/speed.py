@@ -27,12 +27,13 @@ from pathlib import Path
 import numpy as np
 
 from common import grounded_atoms, item_memory, machine, table
-from scenecodec import Codec, hv
-from scenecodec.atoms import DEFAULT_ALPHA
-from scenecodec.compress import compress_batch
-from scenecodec.decode import decode_batch
+from scenecodec import Codec
+from scenecodec.algebra import hv
+from scenecodec.algebra.compress import compress_batch
+from scenecodec.algebra.decode import decode_batch
+from scenecodec.algebra.slots import Slots
+from scenecodec.language.atoms import DEFAULT_ALPHA
 from scenecodec.memory.index import EXACT_LIMIT
-from scenecodec.slots import Slots
 from vocab import load
 
 

@@ -3,7 +3,7 @@
 A text of ``--words`` words made of the passages in ``bench/data/passages-ru-en.tsv``
 in a seeded random order, every sentence made unique by a clause naming a random
 frequent noun of its language (``…, и потом окно.`` / ``…, and then the window.``) so that
-no embedding is reused from a repeat, is read by :meth:`Codec.stream` in a fresh process
+no embedding is reused from a repeat, is read by :func:`scenecodec.stream` in a fresh process
 on a fresh memory; the wall time of the whole call is reported.
 
     python bench/stream.py [--words 10000]
@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from common import HERE, machine, nouns, table
-from scenecodec import Codec
-from scenecodec.stream import sentences
+from scenecodec import Codec, stream
+from scenecodec.dynamics.stream import sentences
 
 
 def text(words: int, seed: int = 0) -> str:
@@ -52,12 +52,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Codec.open(Path(tmp) / "m.sqlite") as codec:
         codec.compress("тишина + жар → вход")  # load the model (not timed)
         t = time.perf_counter()
-        line = codec.stream(source)
+        line = stream(codec, source)
         whole = time.perf_counter() - t
     print(f"\n{machine()}; {len(source.split()):,} words, {len(found)} distinct sentences\n")
     condensed = sum(1 for t in line.ticks if t.condensed)
     work = (
-        f"Codec.stream end to end: {len(line.segments)} scenes, {len(line.ticks)} ticks, "
+        f"stream end to end: {len(line.segments)} scenes, {len(line.ticks)} ticks, "
         f"{condensed} condensed"
     )
     print(table(["work", "seconds"], [[work, f"{whole:.1f}"]]))

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from scenecodec import hv
-from scenecodec.atoms import DEFAULT_ALPHA, Atoms, expected_similarity
+from scenecodec.algebra import hv
+from scenecodec.language.atoms import DEFAULT_ALPHA, Atoms, expected_similarity
 from scenecodec.language.embed import E5Embedder, HashEmbedder, get_embedder
 
 

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from scenecodec.bridge import ACTIVE, REGISTERS, route
+from scenecodec import expand
 from scenecodec.errors import InputError
-from scenecodec.registers.reading import read
+from scenecodec.expansion.bridge import ACTIVE, REGISTERS, route
+from scenecodec.expansion.registers.reading import read
 from test_cli import js, run
 
 SEED = "тишинажарвход"
@@ -21,7 +22,7 @@ def _reading(codec, lemmas):
 
 
 def test_weights_sum_to_one_and_every_register_is_routed(e5_codec):
-    d = e5_codec.expand(SEED).bridge
+    d = expand(e5_codec, SEED).bridge
     assert [r.register for r in d.routes] == sorted(REGISTERS, key=lambda r: -d.route(r).weight)
     assert sum(r.weight for r in d.routes) == pytest.approx(1.0)
     assert {r.register: r.voice for r in d.routes} == {
@@ -36,28 +37,28 @@ def test_weights_sum_to_one_and_every_register_is_routed(e5_codec):
 
 
 def test_goal_moves_the_weights(e5_codec):
-    body = e5_codec.expand(SEED, goal="почувствовать своё тело и дыхание").bridge
-    myth = e5_codec.expand(SEED, goal="the myth and the symbol behind it").bridge
+    body = expand(e5_codec, SEED, goal="почувствовать своё тело и дыхание").bridge
+    myth = expand(e5_codec, SEED, goal="the myth and the symbol behind it").bridge
     assert body.routes[0].register == "bodily"
     assert myth.routes[0].register == "archetypal"
     assert "goal: cosine" in body.route("bodily").reason
     inactive = [r for r in body.routes if not r.active]
     assert inactive and all(r.weight < ACTIVE for r in inactive)
-    assert set(e5_codec.expand(SEED, goal="почувствовать своё тело и дыхание").registers) == {
+    assert set(expand(e5_codec, SEED, goal="почувствовать своё тело и дыхание").registers) == {
         r.register for r in body.active
     }
 
 
 def test_voice_takes_every_register_and_lifts_its_own(e5_codec):
-    plain = e5_codec.expand(SEED).bridge
-    poet = e5_codec.expand(SEED, voice="poet").bridge
+    plain = expand(e5_codec, SEED).bridge
+    poet = expand(e5_codec, SEED, voice="poet").bridge
     assert {r.voice for r in poet.routes} == {"poet"}
     assert poet.route("poetic").weight > plain.route("poetic").weight
     assert "voice poet speaks it" in poet.route("emotional").reason
 
 
 def test_registers_asked_for_are_the_only_active(e5_codec):
-    e = e5_codec.expand(SEED, registers=["bodily", "poetic"])
+    e = expand(e5_codec, SEED, registers=["bodily", "poetic"])
     assert set(e.registers) == {"bodily", "poetic"}
     assert e.bridge.route("logical").reason.endswith("not asked for")
 
@@ -75,18 +76,18 @@ def test_pace_follows_arousal(e5_codec):
 def test_pace_sets_the_depth_when_none_is_given(e5_codec):
     e5_codec.compress("wind + storm + wave → shore")
     e5_codec.compress("boat + sail + oar → harbour")
-    r = e5_codec.expand("sea + wind + sail → departure", depth=None)
+    r = expand(e5_codec, "sea + wind + sail → departure", depth=None)
     assert r.bridge.pace.depth == 2 and len(r.levels) == 2
     assert len(r.registers["poetic"].split(". ")) == 3
 
 
 def test_bad_voice_and_registers_are_input_errors(e5_codec):
     with pytest.raises(InputError, match="unknown voice 'bard'"):
-        e5_codec.expand(SEED, voice="bard")
+        expand(e5_codec, SEED, voice="bard")
     with pytest.raises(InputError, match="unknown register musical"):
-        e5_codec.expand(SEED, registers=["poetic", "musical"])
+        expand(e5_codec, SEED, registers=["poetic", "musical"])
     with pytest.raises(InputError, match="unknown register"):
-        e5_codec.expand(SEED, registers=[])
+        expand(e5_codec, SEED, registers=[])
 
 
 def test_cli_registers_goal_voice(tmp_path):

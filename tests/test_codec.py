@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from scenecodec import Codec, InputError, NotFoundError, StoreError, hv
+from scenecodec import Codec, InputError, NotFoundError, StoreError, expand
+from scenecodec.algebra import hv
 
 SEED_FORMULA = "жар + страх + тишина → вход"
 
@@ -192,7 +193,7 @@ def test_recall_by_concepts_formula_code_glyph_vector(hash_codec):
 def test_expand_shows_scene_decoding_and_neighbours(hash_codec):
     hash_codec.compress(SEED_FORMULA)
     hash_codec.compress("тишина + жар → выход")
-    expansion = hash_codec.expand("тишинажарвход")
+    expansion = expand(hash_codec, "тишинажарвход")
     assert expansion.scene.code is None and expansion.scene.formula == "тишина + жар → вход"
     assert expansion.decoded.formula == "тишина + жар → вход"
     assert expansion.neighbours[0].scene.code == "Δ2"  # shares тишина and жар in their phases
@@ -202,7 +203,7 @@ def test_expand_shows_scene_decoding_and_neighbours(hash_codec):
     assert set(d["registers"]) == {"logical", "poetic", "emotional", "archetypal", "bodily"}
     assert set(d["bridge"]) == {"weights", "pace", "routes"}
     # a stored scene is not its own neighbour
-    assert all(n.scene.code != "Δ1" for n in hash_codec.expand("Δ1").neighbours)
+    assert all(n.scene.code != "Δ1" for n in expand(hash_codec, "Δ1").neighbours)
 
 
 def test_settings_mismatch_is_refused(memory_path):
@@ -229,7 +230,7 @@ def test_seed_scene_exact_forms_with_default_settings(e5_codec):
     fused = e5_codec.resolve("тишинажарвход")
     assert (fused.formula, fused.glyph) == ("тишина + жар → вход", "🝒⟁")
     assert hv.pack(fused.vector)[:8].tobytes().hex() == "581856ce6588cb1f"
-    expansion = e5_codec.expand("тишинажарвход")
+    expansion = expand(e5_codec, "тишинажарвход")
     assert expansion.decoded.formula == "тишина + жар → вход"
     assert [c.phase for c in expansion.decoded.concepts] == ["entry", "peak"]
     assert expansion.neighbours[0].scene.code == "Δ1"

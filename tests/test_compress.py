@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from scenecodec import hv
-from scenecodec.compress import compress_batch, compress_one, gist, gist_batch
-from scenecodec.slots import Slots, phase_sizes, phases_for
+from scenecodec.algebra import hv
+from scenecodec.algebra.compress import compress_batch, compress_one, gist, gist_batch
+from scenecodec.algebra.slots import Slots, phase_sizes, phases_for
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from scenecodec import hv
-from scenecodec.cleanup import ItemMemory
-from scenecodec.compress import compress_batch
-from scenecodec.decode import decode_batch
-from scenecodec.slots import PHASES, Slots, phase_sizes, phases_for
+from scenecodec.algebra import hv
+from scenecodec.algebra.cleanup import ItemMemory
+from scenecodec.algebra.compress import compress_batch
+from scenecodec.algebra.decode import decode_batch
+from scenecodec.algebra.slots import PHASES, Slots, phase_sizes, phases_for
 
 
 @pytest.fixture(scope="module")

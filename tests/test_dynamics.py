@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from scenecodec import pulse
 from scenecodec.dynamics import activation as actr
 from scenecodec.dynamics.resonance import settle
 from scenecodec.errors import InputError, NotFoundError
@@ -66,7 +67,7 @@ def memory(e5_codec):
 
 
 def test_pulse_unfolds_resonates_and_fades(memory):
-    line = memory.pulse("тишинажарвход", ticks=8)
+    line = pulse(memory, "тишинажарвход", ticks=8)
     assert line.seed["formula"] == "тишина + жар → вход"
     assert [t.unfolded["lemma"] for t in line.ticks[:3]] == ["тишина", "жар", "вход"]
     entered = {f["label"] for t in line.ticks for f in t.focus if f["kind"] == "scene"}
@@ -82,7 +83,7 @@ def test_pulse_unfolds_resonates_and_fades(memory):
 
 
 def test_pulse_condenses_a_new_scene_with_links(memory):
-    line = memory.pulse("тишинажарвход", ticks=12)
+    line = pulse(memory, "тишинажарвход", ticks=12)
     made = [t.condensed for t in line.ticks if t.condensed]
     assert made
     first = made[0]
@@ -103,27 +104,27 @@ def test_stopping_and_resuming_gives_the_same_timeline(tmp_path):
         return codec
 
     with fresh("through") as a:
-        through = a.pulse("тишинажарвход", ticks=12).to_dict()
+        through = pulse(a, "тишинажарвход", ticks=12).to_dict()
     with fresh("halves") as b:
-        b.pulse("тишинажарвход", ticks=5)
+        pulse(b, "тишинажарвход", ticks=5)
     with Codec.open(tmp_path / "halves.sqlite") as b:
-        resumed = b.pulse("тишинажарвход", ticks=7, resume=True).to_dict()
+        resumed = pulse(b, "тишинажарвход", ticks=7, resume=True).to_dict()
     assert resumed == through
 
 
 def test_goal_holds_what_is_relevant(memory):
-    line = memory.pulse("тишинажарвход", ticks=10, goal="тишина ночью перед сном")
+    line = pulse(memory, "тишинажарвход", ticks=10, goal="тишина ночью перед сном")
     held = {f["label"] for t in line.ticks for f in t.focus if f["decision"] == "hold"}
     assert held and any("тишина" in h or "ночь" in h or "сон" in h for h in held)
 
 
 def test_pulse_errors(memory):
     with pytest.raises(InputError, match="ticks must lie"):
-        memory.pulse("тишинажарвход", ticks=0)
+        pulse(memory, "тишинажарвход", ticks=0)
     with pytest.raises(NotFoundError, match="no pulse named"):
-        memory.pulse(name="nothing", resume=True)
+        pulse(memory, name="nothing", resume=True)
     with pytest.raises(InputError, match="needs a scene"):
-        memory.pulse()
+        pulse(memory)
 
 
 def test_cli_pulse(tmp_path):

@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 from scenecodec.errors import InputError
-from scenecodec.forms import (
+from scenecodec.language.forms import (
     ALCHEMICAL,
     GEOMETRIC,
     Formula,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 
 
 def test_random_bipolar_is_fixed_by_the_key():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 from scenecodec.memory import index as index_module
 from scenecodec.memory.index import SceneIndex
 

@@ -7,17 +7,18 @@ import re
 
 import pytest
 
-from scenecodec.bridge import Pace
+from scenecodec import expand
+from scenecodec.expansion.bridge import Pace
+from scenecodec.expansion.registers import lexicon
+from scenecodec.expansion.registers.voice import VOICES
 from scenecodec.language.morph import analyser, gender
-from scenecodec.registers import lexicon
-from scenecodec.registers.voice import VOICES
 
 SEED = "тишинажарвход"
 PACE = Pace(1, 3, 3, "")
 
 
 def test_seed_scene_speaks_five_registers_in_russian(e5_codec):
-    e = e5_codec.expand(SEED)
+    e = expand(e5_codec, SEED)
     assert e.registers == {
         "logical": "Вход: переход в фазу «действие» через разрыв смыслов. Условия: тишина "
         "(начало), жар (пик); возбуждение среднее (-0.48), валентность отрицательная (-0.50), "
@@ -30,7 +31,7 @@ def test_seed_scene_speaks_five_registers_in_russian(e5_codec):
 
 
 def test_english_scene_speaks_english(e5_codec):
-    e = e5_codec.expand("heat + fear + silence → entrance")
+    e = expand(e5_codec, "heat + fear + silence → entrance")
     assert (
         e.registers["poetic"].endswith(".")
         and " on the threshold of entrance, like " in (e.registers["poetic"])
@@ -44,10 +45,10 @@ def test_english_scene_speaks_english(e5_codec):
 
 
 def test_voices_differ_in_manner(e5_codec):
-    poet = e5_codec.expand(SEED, registers=["poetic", "logical"], voice="poet").registers
-    body = e5_codec.expand(SEED, registers=["poetic"], voice="bodily").registers
-    logician = e5_codec.expand(SEED, registers=["emotional"], voice="logician").registers
-    sage = e5_codec.expand(SEED, registers=["bodily"], voice="philosopher").registers
+    poet = expand(e5_codec, SEED, registers=["poetic", "logical"], voice="poet").registers
+    body = expand(e5_codec, SEED, registers=["poetic"], voice="bodily").registers
+    logician = expand(e5_codec, SEED, registers=["emotional"], voice="logician").registers
+    sage = expand(e5_codec, SEED, registers=["bodily"], voice="philosopher").registers
     assert "Тишина гасла" in poet["poetic"] and "Тишина гаснет" in body["poetic"]  # past, present
     assert not re.search(r"\d", poet["logical"])  # the poet gives no numbers
     assert re.search(r"ужас \(\d\.\d\)", logician["emotional"])  # the logician measures
@@ -103,7 +104,7 @@ def test_russian_phrases_agree(hash_codec):
         parts, anchor = formula.split(" → ")
         lemmas = parts.split(" + ")
         for voice in ("poet", "bodily"):
-            e = hash_codec.expand(formula, registers=["poetic", "bodily"], voice=voice)
+            e = expand(hash_codec, formula, registers=["poetic", "bodily"], voice=voice)
             tense = "past" if voice == "poet" else "pres"
             first, *rest = e.registers["poetic"].split(". ")
             m = re.match(r"(\w+) ([\w ]+?) на пороге (\w+), как (\w+) (\w+)\.?$", first)
@@ -142,14 +143,14 @@ def test_russian_phrases_agree(hash_codec):
 
 
 def test_logical_levels_agree_in_gender(hash_codec):
-    text = hash_codec.expand("ночь + окно → дверь", registers=["logical"]).registers["logical"]
+    text = expand(hash_codec, "ночь + окно → дверь", registers=["logical"]).registers["logical"]
     state = text.split("; ", 1)[1]
     for noun, adjective in re.findall(r"(возбуждение|валентность|контроль|нагрузка) (\w+)", state):
         assert _agrees(adjective, noun, "nomn"), (noun, adjective)
 
 
 def test_voice_needs_an_embedder_and_a_known_register(hash_codec):
-    from scenecodec.registers.reading import read
+    from scenecodec.expansion.registers.reading import read
 
     e = hash_codec.atoms.embedder
     r = read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3)
@@ -172,12 +173,12 @@ def test_each_register_text_recalls_its_scene(e5_codec):
     ]
     codes = [e5_codec.compress(f).code for f in formulas]
     for code in codes:
-        for register, text in e5_codec.expand(code).registers.items():
+        for register, text in expand(e5_codec, code).registers.items():
             assert e5_codec.recall(text, k=1)[0].scene.code == code, (register, text)
 
 
 def test_a_sub_scene_part_is_spoken_by_the_concept_it_arrives_at(hash_codec):
-    e = hash_codec.expand("(жар + страх → шаг) + тишина → вход")
+    e = expand(hash_codec, "(жар + страх → шаг) + тишина → вход")
     assert "(жар + страх → шаг) (начало)" in e.registers["logical"]
     for register in ("poetic", "bodily", "emotional", "archetypal"):
         assert "(жар" not in e.registers[register] and "шаг" in e.registers[register].lower()

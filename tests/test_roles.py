@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenecodec import InputError
-from scenecodec.roles import roles
+from scenecodec import InputError, roles
+from scenecodec.dynamics.roles import roles_of
 from test_cli import js, run
 
 STORY = [
@@ -22,7 +22,7 @@ STORY = [
 
 def test_roles_from_the_similarity_structure():
     a, b, _, d = np.eye(4)
-    found = roles(np.stack([a, a, d, b, b, b, b, d, a]))
+    found = roles_of(np.stack([a, a, d, b, b, b, b, d, a]))
     assert [(r.role, r.evidence) for r in found] == [
         ("opening", (1,)),
         ("none", ()),  # the end of the first run: change follows
@@ -37,7 +37,7 @@ def test_roles_from_the_similarity_structure():
 
 
 def test_codec_roles_on_a_story_and_on_the_memory(e5_codec):
-    found = e5_codec.roles(STORY)
+    found = roles(e5_codec, STORY)
     assert [r.role for r in found] == [
         "opening",
         "none",
@@ -50,13 +50,13 @@ def test_codec_roles_on_a_story_and_on_the_memory(e5_codec):
     assert found[5].evidence == (0,) and found[5].scene.formula == STORY[5]
     for formula in STORY[:3]:
         e5_codec.compress(formula)
-    history = e5_codec.roles(last=2)
+    history = roles(e5_codec, last=2)
     assert [r.scene.code for r in history] == ["Δ2", "Δ3"]
 
 
 def test_roles_bad_input(hash_codec):
     with pytest.raises(InputError, match="no scenes"):
-        hash_codec.roles()
+        roles(hash_codec)
 
 
 def test_cli_roles_file_json_and_errors(tmp_path):

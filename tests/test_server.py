@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scenecodec.server import COOKIE
+from scenecodec.interfaces.server import COOKIE
 from test_cli import js
 
 TOKEN = "s3cret"

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scenecodec import stream
 from scenecodec.dynamics.pulse import Pulse
+from scenecodec.dynamics.stream import MIN_SENTENCES, boundaries, modularity, refine, sentences
 from scenecodec.errors import InputError
-from scenecodec.stream import MIN_SENTENCES, boundaries, modularity, refine, sentences
 from test_cli import js, run
 
 
@@ -83,7 +84,7 @@ def test_stream_reads_a_text_into_scenes(e5_codec):
         "Банк повысил ставку по кредитам. Семья решила отложить покупку квартиры. "
         "Отец подсчитывал расходы и доходы за месяц. Накопления таяли из-за инфляции. "
     )
-    line = e5_codec.stream(winter + money)
+    line = stream(e5_codec, winter + money)
     assert [len(s["sentences"]) for s in line.segments] == [4, 4]
     assert [s["tick"] for s in line.segments] == [0, 4]
     assert len(line.ticks) == 7  # one tick a sentence after the first
@@ -91,7 +92,7 @@ def test_stream_reads_a_text_into_scenes(e5_codec):
     assert "кредит" in line.segments[1]["scene"]["formula"]
     assert e5_codec.count() >= 2
     with pytest.raises(InputError, match="empty text"):
-        e5_codec.stream("   ")
+        stream(e5_codec, "   ")
 
 
 def test_cli_pulse_text(tmp_path):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenecodec import InputError
-from scenecodec.archetype import archetypes, assign
-from scenecodec.facets import FACETS, features, gloss
-from scenecodec.unfold import meaning
+from scenecodec import InputError, expand
+from scenecodec.expansion.archetype import archetypes, assign
+from scenecodec.expansion.facets import FACETS, features, gloss
+from scenecodec.language.embed import meaning
 from test_cli import js, run
 
 SEED = "жар + страх + тишина → вход"
@@ -33,7 +33,7 @@ def test_seed_scene_reads_like_the_seed(e5_codec):
     """тишинажарвход: three micro-scenes in rhythm order; the anchor is a threshold."""
     e5_codec.compress(SEED)
     e5_codec.compress("жар + страх → шаг")
-    e = e5_codec.expand("тишинажарвход")
+    e = expand(e5_codec, "тишинажарвход")
     assert [(m.lemma, m.phase) for m in e.microscenes] == [
         ("тишина", "entry"),
         ("жар", "peak"),
@@ -55,21 +55,21 @@ def test_seed_scene_reads_like_the_seed(e5_codec):
 
 
 def test_tension_is_half_the_mean_distance_of_parts_to_anchor(e5_codec):
-    e = e5_codec.expand(SEED)
+    e = expand(e5_codec, SEED)
     v = e5_codec.embed(["жар", "страх", "тишина", "вход"])
     pulls = v[:3] @ v[3]
     assert [m.pull for m in e.microscenes[:3]] == pytest.approx(pulls.tolist(), abs=1e-6)
     assert e.microscenes[3].pull is None
     assert e.tension == pytest.approx((1 - pulls.mean()) / 2, abs=1e-6)
-    assert e5_codec.expand("жар + страх + тишина").tension is None  # no anchor, no tension
-    slack = e5_codec.expand("страх + ужас → тревога").tension
+    assert expand(e5_codec, "жар + страх + тишина").tension is None  # no anchor, no tension
+    slack = expand(e5_codec, "страх + ужас → тревога").tension
     assert slack < e.tension  # parts that already mean the anchor pull less
 
 
 def test_context_changes_glosses_and_order(e5_codec):
-    plain = e5_codec.expand("тишинажарвход")
-    farewell = e5_codec.expand("тишинажарвход", context="прощание на вокзале")
-    table = e5_codec.expand("тишинажарвход", context=["стол + окно + книга → лампа"])
+    plain = expand(e5_codec, "тишинажарвход")
+    farewell = expand(e5_codec, "тишинажарвход", context="прощание на вокзале")
+    table = expand(e5_codec, "тишинажарвход", context=["стол + окно + книга → лампа"])
     assert [m.lemma for m in plain.microscenes] == ["тишина", "жар", "вход"]
     assert [(m.lemma, m.gloss) for m in farewell.microscenes] == [
         ("вход", ("переход", "действие")),
@@ -78,15 +78,15 @@ def test_context_changes_glosses_and_order(e5_codec):
     ]
     assert [m.gloss for m in table.microscenes] != [m.gloss for m in farewell.microscenes]
     with pytest.raises(InputError, match="empty context"):
-        e5_codec.expand("тишинажарвход", context=[])
+        expand(e5_codec, "тишинажарвход", context=[])
 
 
 def test_depth_unfolds_a_tree_with_no_repeats_on_a_branch(hash_codec):
     for formula in (SEED, "жар + страх → шаг", "шаг + дверь + ночь → порог", "ночь + ветер"):
         hash_codec.compress(formula)
-    flat = hash_codec.expand(SEED)
+    flat = expand(hash_codec, SEED)
     assert all(m.unfolding is None for m in flat.microscenes)
-    deep = hash_codec.expand(SEED, depth=3)
+    deep = expand(hash_codec, SEED, depth=3)
     branches = list(_walk(deep.microscenes))
     assert max(map(len, branches)) == 3
     for branch in branches:  # a child's anchor is its parent: count each lemma once
@@ -96,20 +96,20 @@ def test_depth_unfolds_a_tree_with_no_repeats_on_a_branch(hash_codec):
             lemmas = [c.lemma for c in m.unfolding.microscenes]
             assert lemmas[-1] == m.lemma and 3 <= len(lemmas) <= 7
             assert 0.0 <= m.unfolding.residual <= 1.0
-    narrow = hash_codec.expand(SEED, depth=2, breadth=1)
+    narrow = expand(hash_codec, SEED, depth=2, breadth=1)
     assert sum(m.unfolding is not None for m in narrow.microscenes) == 1
     (top, second) = narrow.levels
     child = next(m.unfolding for m in narrow.microscenes if m.unfolding)
     assert top == (1, 1, narrow.residual) and second == (2, 1, child.residual)
     assert [lv[0] for lv in deep.levels] == [1, 2, 3]
     calls = []
-    counted = hash_codec.expand(SEED, depth=3, progress=lambda *a: calls.append(a))
+    counted = expand(hash_codec, SEED, depth=3, progress=lambda *a: calls.append(a))
     assert calls == [("unfolding", n, 0) for n in range(1, _nodes(counted.microscenes) + 1)]
 
 
 def test_a_sub_scene_part_unfolds_into_that_scene(hash_codec):
     nested = hash_codec.compress("(жар + страх → шаг) + тишина → вход")
-    part = hash_codec.expand(nested.code, depth=2).microscenes[0]
+    part = expand(hash_codec, nested.code, depth=2).microscenes[0]
     assert part.lemma == "(жар + страх → шаг)"
     assert part.unfolding.formula == "жар + страх → шаг"
     assert [(m.lemma, m.phase) for m in part.unfolding.microscenes] == [
@@ -124,7 +124,7 @@ def test_templates_are_stored_scenes_sharing_the_concept(hash_codec):
     hash_codec.compress("жар + дверь")
     hash_codec.compress("окно + стол")
     seed = hash_codec.compress(SEED)
-    heat = hash_codec.expand(seed.code).microscenes[0]
+    heat = expand(hash_codec, seed.code).microscenes[0]
     assert [(t.code, t.shared) for t in heat.templates] == [("Δ1", 2), ("Δ2", 1)]
     assert heat.templates[0].concepts == ("жар", "страх", "шаг")
     assert all(code != seed.code for code, _, _ in heat.scenes)
@@ -141,7 +141,7 @@ def test_store_sharing_counts_common_concepts(hash_codec):
 def test_bad_depth_and_breadth(hash_codec):
     for bad in ({"depth": 0}, {"depth": 6}, {"breadth": 0}):
         with pytest.raises(InputError):
-            hash_codec.expand(SEED, **bad)
+            expand(hash_codec, SEED, **bad)
 
 
 def test_archetype_tables_and_assignment(e5_codec):

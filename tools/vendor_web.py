@@ -1,4 +1,4 @@
-"""Vendor the page's two front-end libraries into ``src/scenecodec/web/vendor/``.
+"""Vendor the page's two front-end libraries into ``src/scenecodec/interfaces/web/vendor/``.
 
 The page (``scenecodec serve``, then open ``/``) draws the scene cloud with Cytoscape.js
 and the pulse timeline with uPlot, both MIT. They are committed, not fetched at run time:
@@ -18,7 +18,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parents[1] / "src/scenecodec/web/vendor"
+VENDOR = Path(__file__).resolve().parents[1] / "src/scenecodec/interfaces/web/vendor"
 PACKAGES = {
     "cytoscape@3.35.0": (
         "sha512-sMvBIXiGMnhkCaWz2R06FwF/27MNlS+Tqvi17foO9UhnUg3XGZccKjxsvEqQFAQYMSSZmN5SxYzUYlQ0DOJJ3g==",

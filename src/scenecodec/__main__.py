@@ -1,5 +1,5 @@
 """``python -m scenecodec`` runs the command line."""
 
-from scenecodec.cli import main
+from scenecodec.interfaces.cli import main
 
 main()

@@ -1,2 +1,6 @@
-"""Scenes in time: activation (ACT-R), resonance (modern Hopfield), the lifecycle and the
-pulse ``scene → unfolding → resonance → condensation → scene`` (seed, section 11.1.3–4)."""
+"""Scenes in time: lifecycle, ACT-R activation, resonance, the pulse, the stream, roles.
+
+The time layer; each call takes a :class:`~scenecodec.codec.Codec`:
+:func:`~scenecodec.dynamics.pulse.pulse`, :func:`~scenecodec.dynamics.stream.stream`
+and :func:`~scenecodec.dynamics.roles.roles`.
+"""

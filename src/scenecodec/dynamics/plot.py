@@ -2,7 +2,7 @@
 
 Needs matplotlib (``pip install 'scenecodec[plot]'``); nothing else in scenecodec does.
 
->>> from scenecodec.dynamics.pulse import Tick, Timeline
+>>> from scenecodec.dynamics.timeline import Tick, Timeline
 >>> focus = ({"key": "Δ1", "label": "жар → вход", "kind": "scene", "activation": 1.0,
 ...           "probability": 0.98, "phase": "entry", "decision": None},)
 >>> line = Timeline("p", {"code": "Δ1", "formula": "жар → вход"},
@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scenecodec.dynamics.lifecycle import PHASES
-from scenecodec.dynamics.pulse import Timeline
+from scenecodec.dynamics.timeline import Timeline
 from scenecodec.errors import InputError
 
 __all__ = ["MARKERS", "plot"]

@@ -23,6 +23,7 @@ and keeps a focus of :class:`~.lifecycle.Item` s. Each tick:
 
 The whole state is kept in memory after every run (:meth:`Pulse.save`), so a pulse
 stopped after n ticks and resumed gives the same timeline as one run straight through.
+:func:`pulse` is the one call: start or resume, run, save, return the timeline.
 
 This is our own construction from the cited parts; no library runs this cycle.
 """
@@ -30,13 +31,11 @@ This is our own construction from the cited parts; no library runs this cycle.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
+from scenecodec.codec import Codec, Scene
 from scenecodec.dynamics import activation as actr
 from scenecodec.dynamics.lifecycle import (
     CAPACITY,
@@ -49,13 +48,11 @@ from scenecodec.dynamics.lifecycle import (
     Item,
 )
 from scenecodec.dynamics.resonance import settle
+from scenecodec.dynamics.timeline import Tick, Timeline
 from scenecodec.errors import InputError, NotFoundError
+from scenecodec.progress import Progress
 
-if TYPE_CHECKING:
-    from scenecodec.codec import Codec
-    from scenecodec.scene import Scene
-
-__all__ = ["COHERENT", "ENTER", "MAX_TICKS", "PARTS", "RESTATES", "Pulse", "Tick", "Timeline"]
+__all__ = ["COHERENT", "ENTER", "MAX_TICKS", "PARTS", "RESTATES", "Pulse", "pulse"]
 
 ENTER = 0.2
 """Least cosine between the focus's gist and the scene that resonated most for that scene
@@ -72,56 +69,6 @@ MAX_TICKS = 1000
 """Most ticks one call runs."""
 PARTS = 6
 """Most parts of a condensed scene (with its anchor: seven concepts)."""
-
-
-@dataclass(frozen=True)
-class Tick:
-    """What one tick did: the ``focus`` after it (key, label, kind, activation, retrieval
-    probability, retrieval latency in seconds, phase, decision), the micro-scene
-    ``unfolded`` (parent, lemma, novelty), what ``resonated`` (code, formula, weight,
-    cosine) in how many ``steps``, what was ``condensed`` (the new scene's code and
-    formula, and its sources) and what ``faded``."""
-
-    tick: int
-    focus: tuple[dict, ...]
-    unfolded: dict | None
-    resonated: tuple[dict, ...]
-    steps: int
-    condensed: dict | None
-    faded: tuple[dict, ...]
-
-    def to_dict(self) -> dict:
-        """The JSON shape of a tick."""
-        return {
-            "tick": self.tick,
-            "focus": list(self.focus),
-            "unfolded": self.unfolded,
-            "resonated": list(self.resonated),
-            "steps": self.steps,
-            "condensed": self.condensed,
-            "faded": list(self.faded),
-        }
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """A pulse's ``name``, its ``seed`` scene's code and formula, its ``ticks`` and, for
-    a text read as a stream, its ``segments`` (sentences, span, scene, the tick it
-    entered)."""
-
-    name: str
-    seed: dict
-    ticks: tuple[Tick, ...]
-    segments: tuple[dict, ...] = ()
-
-    def to_dict(self) -> dict:
-        """``{"name", "seed", "ticks": [...], "segments": [...]}``."""
-        return {
-            "name": self.name,
-            "seed": self.seed,
-            "ticks": [t.to_dict() for t in self.ticks],
-            "segments": list(self.segments),
-        }
 
 
 class Pulse:
@@ -192,7 +139,7 @@ class Pulse:
 
     # -- running -------------------------------------------------------------------------
 
-    def run(self, ticks: int, progress: Callable[[str, int, int], None] | None = None) -> None:
+    def run(self, ticks: int, progress: Progress | None = None) -> None:
         """Run ``ticks`` more ticks."""
         if not 1 <= ticks <= MAX_TICKS:
             raise InputError(f"ticks must lie in 1…{MAX_TICKS}, got {ticks}")
@@ -445,3 +392,47 @@ class Pulse:
 
 def _tuples(tick: dict) -> dict:
     return {k: tuple(tick[k]) for k in ("focus", "resonated", "faded")}
+
+
+def pulse(
+    codec: Codec,
+    x: str | None = None,
+    *,
+    ticks: int = 20,
+    goal: str | None = None,
+    name: str | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> Timeline:
+    """Run the pulse ``scene → unfolding → resonance → condensation → scene`` over
+    ``codec``'s memory for ``ticks`` ticks and return its whole :class:`Timeline`.
+
+    A new pulse starts from the scene ``x`` names (stored first if it is new), under
+    ``name`` (default ``"pulse Δn"``); ``resume=True`` continues the pulse kept under
+    ``name`` (or under the default name of ``x``) where it stopped. ``goal`` (text or
+    any cue) is what relevance is measured against (default: the seed). The state is
+    kept in memory after the run; condensed scenes are stored with links to their
+    sources (:meth:`~scenecodec.codec.Codec.links`).
+
+    >>> import tempfile, pathlib
+    >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite") as codec:
+    ...     line = pulse(codec, "тишина + жар → вход", ticks=3)
+    >>> [t.unfolded["lemma"] for t in line.ticks]
+    ['тишина', 'жар', 'вход']
+    """
+    if resume:
+        if name is None:
+            if x is None:
+                raise InputError("resume needs the pulse's name or its scene")
+            code = codec.resolve(x).code
+            if code is None:
+                raise NotFoundError(f"{x!r} is not a stored scene, so no pulse started from it")
+            name = f"pulse {code}"
+        running = Pulse.resume(codec, name)
+    else:
+        if x is None:
+            raise InputError("a pulse needs a scene to start from")
+        running = Pulse.start(codec, x, name=name, goal=goal)
+    running.run(ticks, progress)
+    running.save()
+    return running.timeline()

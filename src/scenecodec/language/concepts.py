@@ -44,11 +44,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..errors import InputError
-from ..forms import Formula
-from .derive import nominal
-from .embed import Embedder
-from .morph import Token, tokenize
+from scenecodec.errors import InputError
+from scenecodec.language.derive import nominal
+from scenecodec.language.embed import Embedder
+from scenecodec.language.forms import Formula
+from scenecodec.language.morph import Token, tokenize
 
 __all__ = ["KEEP", "MAX_TEXT_CHARS", "VERBAL", "Concept", "Concepts", "extract"]
 

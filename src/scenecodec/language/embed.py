@@ -46,11 +46,12 @@ from typing import Protocol
 
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 from scenecodec.errors import InputError
 from scenecodec.language.morph import language
 
 __all__ = [
+    "ANCHOR_WEIGHT",
     "EMBEDDERS",
     "ST_PREFIX",
     "Centre",
@@ -61,7 +62,11 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "check_embedder",
     "get_embedder",
+    "meaning",
 ]
+
+ANCHOR_WEIGHT = 2.0
+"""The anchor's weight in a scene's meaning vector (the parts weigh 1 each)."""
 
 
 class Embedder(Protocol):
@@ -73,6 +78,21 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """``(n, dim)`` float32 rows: centred, unit-norm embeddings of ``texts``."""
         ...
+
+
+def meaning(vectors: np.ndarray, anchor: bool) -> np.ndarray:
+    """A scene's meaning vector ``(e,)``: the unit mean of its concepts' centred
+    embeddings ``(k, e)``, the last (the anchor, when ``anchor``) weighing
+    :data:`ANCHOR_WEIGHT`.
+
+    >>> [round(float(x), 3) for x in meaning(np.eye(3)[:2], anchor=True)]
+    [0.447, 0.894, 0.0]
+    """
+    weights = np.ones(len(vectors))
+    if anchor:
+        weights[-1] = ANCHOR_WEIGHT
+    mean = weights @ np.asarray(vectors, dtype=np.float64)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ..errors import InputError
+from scenecodec.errors import InputError
 
 __all__ = [
     "CASES",

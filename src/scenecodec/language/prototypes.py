@@ -2,8 +2,9 @@
 
 A label's cue phrases are embedded once, averaged, and cached on disk.
 
-Facets (:mod:`scenecodec.facets`) and archetypes (:mod:`scenecodec.archetype`) are
-sets of labels, each described by a few cue phrases in Russian and English. A
+Facets (:mod:`scenecodec.expansion.facets`) and archetypes
+(:mod:`scenecodec.expansion.archetype`) are sets of labels, each described by a few cue
+phrases in Russian and English. A
 label's prototype is the normalised mean of its phrases' centred embeddings, so
 the Russian and the English description pull it to the same place. Embedding the
 cue phrases costs a few seconds with e5, so the prototypes are kept in the user

@@ -1,7 +1,8 @@
 """Durable memory of scenes: the store protocol, the embedded SQLite store, the recall index.
 
 The memory file is chosen by ``--memory PATH``, else ``$SCENECODEC_MEMORY``, else
-``memory.sqlite`` in the user data directory (:func:`default_path`).
+``memory.sqlite`` in the user data directory (:func:`default_path`); :func:`open_store`
+opens it with the settings a caller asks for.
 
 >>> str(default_path({"SCENECODEC_MEMORY": "/tmp/m.sqlite"}))
 '/tmp/m.sqlite'
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import platformdirs
 
+from scenecodec.errors import InputError
+from scenecodec.language.atoms import DEFAULT_ALPHA
+from scenecodec.language.embed import check_embedder
 from scenecodec.memory.index import SceneIndex
 from scenecodec.memory.sqlite import SQLiteStore
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings, Store
@@ -27,6 +31,7 @@ __all__ = [
     "Settings",
     "Store",
     "default_path",
+    "open_store",
 ]
 
 
@@ -35,3 +40,45 @@ def default_path(environ: Mapping[str, str] = os.environ) -> Path:
     if environ.get("SCENECODEC_MEMORY"):
         return Path(environ["SCENECODEC_MEMORY"]).expanduser()
     return platformdirs.user_data_path("scenecodec") / "memory.sqlite"
+
+
+def open_store(
+    path: str | Path | None = None,
+    *,
+    dim: int | None = None,
+    seed: int | None = None,
+    alpha: float | None = None,
+    embedder: str | None = None,
+) -> Store:
+    """The memory at ``path`` (default :func:`default_path`), made if it is new with
+    ``dim`` (default 1024, a multiple of 64), ``seed`` (0), ``alpha``
+    (:data:`~scenecodec.language.atoms.DEFAULT_ALPHA`) and ``embedder`` (``"e5"``); an
+    existing one keeps its own settings, and any of these given must match them or
+    :class:`~scenecodec.errors.StoreError` is raised. Bad values: :class:`InputError`.
+
+    >>> import tempfile, pathlib
+    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", dim=512)
+    >>> store.settings.describe()
+    'dim=512, seed=0, alpha=0.7, embedder=e5'
+    >>> open_store(dim=100)
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: dim must be a multiple of 64 between 64 and 65536, got 100
+    """
+    if dim is not None and (dim < 64 or dim > 65536 or dim % 64):
+        raise InputError(f"dim must be a multiple of 64 between 64 and 65536, got {dim}")
+    if seed is not None and seed < 0:
+        raise InputError(f"seed must be 0 or more, got {seed}")
+    if alpha is not None and not 0.0 <= alpha <= 1.0:
+        raise InputError(f"alpha must lie in [0, 1], got {alpha}")
+    if embedder is not None:
+        check_embedder(embedder)
+    given = {"dim": dim, "seed": seed, "alpha": alpha, "embedder": embedder}
+    settings = Settings(
+        dim=1024 if dim is None else dim,
+        seed=0 if seed is None else seed,
+        alpha=DEFAULT_ALPHA if alpha is None else float(alpha),
+        embedder="e5" if embedder is None else embedder,
+    )
+    required = frozenset(k for k, v in given.items() if v is not None)
+    return SQLiteStore.open(path or default_path(), settings, required)

@@ -14,7 +14,7 @@ since (by id), so a process sees what other processes wrote.
   The recall of this two-stage search against the exact one is measured in
   docs/benchmarks.md.
 
->>> from scenecodec import hv
+>>> from scenecodec.algebra import hv
 >>> index = SceneIndex(1024)
 >>> index.add(np.array([7, 9]), hv.pack(np.stack([hv.random_bipolar(w, 1024) for w in "ab"])))
 >>> ids, sims = index.search(hv.random_bipolar("b", 1024)[None, :], 1)
@@ -27,7 +27,7 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 from scenecodec.memory.store import Store
 
 __all__ = ["EXACT_LIMIT", "RERANK", "SKETCH_BITS", "SceneIndex"]

@@ -52,7 +52,7 @@ class PartRecord:
 @dataclass(frozen=True)
 class SceneRecord:
     """A scene as stored: forms, packed vector and gist (``d/8`` bytes each; see
-    :func:`~scenecodec.compress.gist`) and parts in order, anchor last."""
+    :func:`~scenecodec.algebra.compress.gist`) and parts in order, anchor last."""
 
     id: int | None
     formula: str

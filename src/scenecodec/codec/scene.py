@@ -1,9 +1,10 @@
-"""The value objects the public API returns: Scene, Decoded, Recalled, Expansion.
+"""The value objects the codec returns — Scene, Decoded, Recalled — and a scene's record.
 
 Each has ``to_dict()`` giving exactly the JSON shape of the CLI contract
 (DESIGN.md): a scene is ``{code, glyph, formula, name, concepts: [{lemma,
-phase}], anchor}``; an expansion is ``{scene, microscenes, registers,
-residual, neighbours}`` (plus ``decoded``, the per-slot reading).
+phase}], anchor}``. :func:`record` turns an encoded formula into the
+:class:`~scenecodec.memory.store.SceneRecord` the memory keeps, and
+:func:`from_record` turns a record back into a :class:`Scene`.
 
 >>> c = Concept("жар", "entry")
 >>> c.to_dict()
@@ -12,19 +13,18 @@ residual, neighbours}`` (plus ``decoded``, the per-slot reading).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
-from scenecodec.language.morph import language
+from scenecodec.algebra import hv
+from scenecodec.algebra.decode import ANCHOR
+from scenecodec.algebra.slots import PHASES, phases_for
+from scenecodec.language.forms import Formula, format_code, glyphs, parse_code
+from scenecodec.memory.store import PartRecord, SceneRecord
 
-if TYPE_CHECKING:
-    from scenecodec.archetype import Assignment
-    from scenecodec.bridge import Decision
-    from scenecodec.unfold import MicroScene
-
-__all__ = ["Concept", "Decoded", "DecodedConcept", "Expansion", "Recalled", "Scene"]
+__all__ = ["Concept", "Decoded", "DecodedConcept", "Recalled", "Scene", "from_record", "record"]
 
 
 @dataclass(frozen=True)
@@ -133,59 +133,70 @@ class Recalled:
         return {"scene": self.scene.to_dict(), "score": round(self.score, 4)}
 
 
-@dataclass(frozen=True)
-class Expansion:
-    """An expanded scene: the ``scene``, what its vector ``decoded`` to, its nearest
-    stored scenes, its micro-scenes (:class:`~scenecodec.unfold.MicroScene`), the
-    anchor's ``tension``, the whole scene's ``archetype``, the text of each active
-    register (``registers``: register → text, strongest first) and the HyperBridge's
-    decision (``bridge``: weights, pace, voices and reasons)."""
+def record(
+    formula: Formula,
+    vector: np.ndarray,
+    packed_gist: bytes,
+    *,
+    seed: int,
+    subs: Mapping[int, Scene] | None = None,
+    glyph: str | None = None,
+) -> SceneRecord:
+    """The storable record of ``formula`` encoded as ``vector`` ``(d,)`` with its packed
+    gist; ``subs`` are its stored sub-scenes by part position, ``glyph`` the vector's
+    glyph when already computed (:func:`~scenecodec.language.forms.glyphs` with ``seed``).
 
-    scene: Scene
-    decoded: Decoded
-    neighbours: tuple[Recalled, ...]
-    microscenes: tuple[MicroScene, ...] = ()
-    tension: float | None = None
-    archetype: Assignment | None = None
-    registers: dict[str, str] = field(default_factory=dict)
-    bridge: Decision | None = None
+    >>> v = hv.random_bipolar("v", 64)
+    >>> r = record(Formula(("жар", "страх"), "вход"), v, b"", seed=0)
+    >>> [(p.lemma, p.phase) for p in r.parts]
+    [('жар', 'entry'), ('страх', 'peak'), ('вход', 'anchor')]
+    >>> from_record(r, 64).concepts[1]
+    Concept(lemma='страх', phase='peak', code=None)
+    """
+    phases = [PHASES[p] for p in phases_for(len(formula.parts))]
+    if formula.anchor is not None:
+        phases.append(ANCHOR)
+    subs = subs or {}
+    parts = tuple(
+        PartRecord(p, phase)
+        if isinstance(p, str)
+        else PartRecord(f"({subs[i].formula})", phase, _number(subs[i].code))
+        for i, (p, phase) in enumerate(zip(formula.all_parts(), phases, strict=True))
+    )
+    return SceneRecord(
+        id=None,
+        formula=formula.render(),
+        name=formula.name(),
+        glyph=glyph or glyphs(vector, seed)[0],
+        vector=hv.pack(vector).tobytes(),
+        gist=packed_gist,
+        parts=parts,
+    )
 
-    @property
-    def language(self) -> str:
-        """The scene's language: ``ru`` when most of its letters are Cyrillic, else ``en``."""
-        return language(self.scene.formula) or "en"
 
-    @property
-    def residual(self) -> float:
-        """The fraction of the scene vector's energy its decoded parts leave unexplained."""
-        return self.decoded.residual
+def from_record(
+    stored: SceneRecord, dim: int, *, vector: np.ndarray | None = None, scene_id: int | None = None
+) -> Scene:
+    """The :class:`Scene` of a stored (or just built) record; ``vector`` ``(dim,)`` when
+    it is at hand already, ``scene_id`` when the record was just stored."""
+    number = stored.id if scene_id is None else scene_id
+    if vector is None:
+        vector = hv.unpack(np.frombuffer(stored.vector, np.uint8), dim)
+    concepts = tuple(
+        Concept(p.lemma, p.phase, None if p.sub is None else format_code(p.sub))
+        for p in stored.parts
+        if p.phase != ANCHOR
+    )
+    return Scene(
+        vector,
+        None if number is None else format_code(number),
+        stored.glyph,
+        stored.formula,
+        stored.name,
+        concepts,
+        stored.anchor,
+    )
 
-    @property
-    def levels(self) -> list[tuple[int, int, float]]:
-        """``(depth, scenes, mean residual)`` per level of the unfolding tree: level 1 is
-        the scene itself, level n the scenes its micro-scenes unfold into n − 1 steps down."""
-        out = [(1, 1, self.residual)]
-        layer = list(self.microscenes)
-        while True:
-            residuals = [m.unfolding.residual for m in layer if m.unfolding is not None]
-            if not residuals:
-                return out
-            out.append((len(out) + 1, len(residuals), sum(residuals) / len(residuals)))
-            layer = [c for m in layer if m.unfolding is not None for c in m.unfolding.microscenes]
 
-    def to_dict(self) -> dict:
-        """The CLI JSON shape of ``expand``."""
-        return {
-            "scene": self.scene.to_dict(),
-            "microscenes": [m.to_dict() for m in self.microscenes],
-            "levels": [
-                {"depth": d, "scenes": n, "residual": round(r, 4)} for d, n, r in self.levels
-            ],
-            "registers": dict(self.registers),
-            "bridge": None if self.bridge is None else self.bridge.to_dict(),
-            "residual": round(self.residual, 4),
-            "tension": None if self.tension is None else round(self.tension, 4),
-            "archetype": None if self.archetype is None else self.archetype.to_dict(self.language),
-            "neighbours": [n.to_dict() for n in self.neighbours],
-            "decoded": self.decoded.to_dict(),
-        }
+def _number(code: str | None) -> int | None:
+    return None if code is None else parse_code(code)

@@ -37,7 +37,7 @@ from functools import cache
 
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 from scenecodec.language.embed import Embedder
 
 __all__ = ["DEFAULT_ALPHA", "Atoms", "expected_similarity"]

@@ -3,12 +3,12 @@
     scene = sign( Σ_i R_phase(i) ⊙ part_i  +  R_anchor ⊙ anchor
                   +  R_shape ⊙ C(k, anchor) ⊙ part_0  [+ R_tie ⊙ part_0 when the count is even] )
 
-Parts are atoms of concepts or vectors of sub-scenes; see :mod:`scenecodec.slots`
+Parts are atoms of concepts or vectors of sub-scenes; see :mod:`scenecodec.algebra.slots`
 for the roles. :func:`compress_batch` works on indices into a codebook and
 is vectorised over scenes that share a shape, which is how a large batch of
 scenes whose concepts are already known compresses at speed.
 
->>> from scenecodec import hv
+>>> from scenecodec.algebra import hv
 >>> slots = Slots.get(1024, 0)
 >>> parts = np.stack([hv.random_bipolar(w, 1024) for w in ("жар", "страх", "тишина")])
 >>> v = compress_one(slots, parts, hv.random_bipolar("вход", 1024))
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenecodec import hv
-from scenecodec.slots import MAX_CONCEPTS, Slots, phases_for
+from scenecodec.algebra import hv
+from scenecodec.algebra.slots import MAX_CONCEPTS, Slots, phases_for
 
 __all__ = ["compress_batch", "compress_one", "gist", "gist_batch"]
 
@@ -122,7 +122,7 @@ def gist(atoms: np.ndarray) -> np.ndarray:
     with roles, a cue concept meets its slot in one role out of four and the
     signal drops by half; here it counts in full, whatever phase it was stored in.
 
-    >>> from scenecodec import hv
+    >>> from scenecodec.algebra import hv
     >>> a = np.stack([hv.random_bipolar(w, 1024) for w in ("жар", "страх", "тишина", "вход")])
     >>> cue = gist(a[[3, 1]])            # the anchor and the peak, in any order
     >>> round(float(hv.similarity(cue, gist(a))), 1)     # random atoms: 0.0 ± 0.03

@@ -18,16 +18,33 @@ manner, as the seed's decoders do (poet, logician, philosopher, bodily agent):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from scenecodec.expansion.registers import archetypal, bodily, emotional, logical, poetic
+from scenecodec.expansion.registers.reading import Reading
 from scenecodec.language.embed import Embedder
-from scenecodec.registers import archetypal, bodily, emotional, logical, poetic
-from scenecodec.registers.reading import Reading
 
-if TYPE_CHECKING:
-    from scenecodec.bridge import Pace
+__all__ = ["VOICES", "LexicalVoice", "Pace", "Voice"]
 
-__all__ = ["VOICES", "LexicalVoice", "Voice"]
+
+@dataclass(frozen=True)
+class Pace:
+    """How fast to unfold and tell: ``depth`` of unfolding, ``breadth`` (micro-scenes
+    unfolded further per level), ``length`` (sentences of the poetic text) and why."""
+
+    depth: int
+    breadth: int
+    length: int
+    reason: str
+
+    def to_dict(self) -> dict:
+        """``{"depth", "breadth", "length", "reason"}``."""
+        return {
+            "depth": self.depth,
+            "breadth": self.breadth,
+            "length": self.length,
+            "reason": self.reason,
+        }
 
 
 class Voice(Protocol):
@@ -55,9 +72,8 @@ class LexicalVoice:
     def speak(self, reading: Reading, register: str, pace: Pace) -> str:
         """The text of ``register`` for ``reading`` at ``pace``.
 
-        >>> from scenecodec.bridge import Pace
         >>> from scenecodec.language.embed import HashEmbedder
-        >>> from scenecodec.registers.reading import read
+        >>> from scenecodec.expansion.registers.reading import read
         >>> e = HashEmbedder()
         >>> r = read(e, ["heat", "door"], ["entry", "anchor"], e.embed(["heat", "door"]), 0.3)
         >>> VOICES["logician"].bound(e).speak(r, "emotional", Pace(1, 2, 1, ""))[:7]

@@ -12,9 +12,9 @@ z-scores and the anchor's tension.
 
 from __future__ import annotations
 
-from scenecodec import facets
+from scenecodec.expansion import facets
+from scenecodec.expansion.registers.reading import Reading, level
 from scenecodec.language.morph import agree
-from scenecodec.registers.reading import Reading, level
 
 __all__ = ["CONDITIONS", "write"]
 
@@ -68,7 +68,7 @@ def write(reading: Reading, *, measured: bool = False) -> str:
     """The logical text of ``reading`` in its language; ``measured`` adds the numbers.
 
     >>> from scenecodec.language.embed import HashEmbedder
-    >>> from scenecodec.registers.reading import read
+    >>> from scenecodec.expansion.registers.reading import read
     >>> e = HashEmbedder()
     >>> write(read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3))[:17]
     'Вход: переход в ф'

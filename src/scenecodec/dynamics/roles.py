@@ -2,7 +2,7 @@
 
 One and the same scene can be the beginning of a transition, the end of a cycle, a
 premonition or a false loop; which one depends on the scenes around it. Given an
-ordered list of scenes, their meaning vectors (:func:`scenecodec.unfold.meaning`)
+ordered list of scenes, their meaning vectors (:func:`scenecodec.language.embed.meaning`)
 give a cosine matrix ``S``; a pair of scenes is *alike* when its cosine reaches
 :data:`ALIKE` and *apart* when it is below :data:`APART`. Then, in this order of
 precedence:
@@ -27,21 +27,21 @@ own construction; we know of no library that labels narrative roles this way.
 
 >>> import numpy as np
 >>> a, b = np.eye(4)[0], np.eye(4)[1]
->>> [r.role for r in roles(np.stack([a, a * 0.9 + b * 0.1, b, a]))]
+>>> [r.role for r in roles_of(np.stack([a, a * 0.9 + b * 0.1, b, a]))]
 ['opening', 'none', 'none', 'closure']
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from scenecodec.scene import Scene
+from scenecodec.codec import Codec, Cue, Scene
+from scenecodec.errors import InputError
 
-__all__ = ["ALIKE", "APART", "ROLES", "Role", "roles"]
+__all__ = ["ALIKE", "APART", "ROLES", "Role", "roles", "roles_of"]
 
 ALIKE = 0.4
 """Least cosine of two scenes' meaning vectors for them to count as alike."""
@@ -53,7 +53,7 @@ ROLES = ("opening", "closure", "foreshadowing", "false-loop", "none")
 @dataclass(frozen=True)
 class Role:
     """Scene ``index``'s ``role`` and the ``evidence``: the indices of the scenes it
-    rests on; ``scene`` is filled in by :meth:`scenecodec.Codec.roles`."""
+    rests on; ``scene`` is filled in by :func:`roles`."""
 
     index: int
     role: str
@@ -68,7 +68,7 @@ class Role:
         return out
 
 
-def roles(vectors: np.ndarray) -> list[Role]:
+def roles_of(vectors: np.ndarray) -> list[Role]:
     """The role of each scene of an ordered sequence of meaning vectors ``(n, e)``."""
     v = np.asarray(vectors, dtype=np.float64)
     v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
@@ -102,3 +102,18 @@ def roles(vectors: np.ndarray) -> list[Role]:
             continue
         out.append(Role(i, "none", ()))
     return out
+
+
+def roles(codec: Codec, cues: Sequence[Cue] | None = None, *, last: int = 200) -> list[Role]:
+    """The role of each scene in a sequence (:func:`roles_of` on their meaning vectors):
+    of ``cues`` in order, each resolved by ``codec``, or, when ``None``, of the memory's
+    ``last`` stored scenes in the order they were stored. Each :class:`Role` holds its
+    ``scene``."""
+    if cues is None:
+        scenes = codec.scenes(max(0, codec.count() - last), last)
+    else:
+        scenes = [codec.resolve(c) for c in cues]
+    if not scenes:
+        raise InputError("no scenes to give roles to")
+    vectors = np.stack([codec.meaning(s) for s in scenes])
+    return [replace(r, scene=s) for r, s in zip(roles_of(vectors), scenes, strict=True)]

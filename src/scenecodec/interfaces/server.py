@@ -60,8 +60,12 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
-from scenecodec.codec import Codec, Progress
+from scenecodec.codec import Codec
+from scenecodec.dynamics.pulse import pulse as run_pulse
+from scenecodec.dynamics.stream import stream as read_stream
 from scenecodec.errors import InputError, NotFoundError, ScenecodecError
+from scenecodec.expansion.expand import expand as expand_scene
+from scenecodec.progress import Progress
 
 __all__ = ["COOKIE", "ERRORS", "MAX_BODY", "TOKEN_ENV", "ErrorOut", "create_app"]
 
@@ -72,7 +76,7 @@ TOKEN_ENV = "SCENECODEC_TOKEN"
 """The environment variable a token is read from when none is given."""
 COOKIE = "scenecodec_token"
 """The cookie that keeps a browser let in (a hash of the token, never the token itself)."""
-WEB = Path(str(resources.files("scenecodec") / "web"))
+WEB = Path(str(resources.files("scenecodec.interfaces") / "web"))
 """The page and its vendored libraries."""
 
 
@@ -300,7 +304,8 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         """Expand a scene: micro-scenes, registers with the HyperBridge's decision, decoding
         and nearest scenes (``depth`` null: the bridge's pace)."""
         return run(
-            lambda: codec.expand(
+            lambda: expand_scene(
+                codec,
                 body.scene,
                 neighbours=body.neighbours,
                 context=body.context,
@@ -340,10 +345,11 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         if body.text is not None:
             if body.scene is not None:
                 raise InputError("give a scene or a text, not both")
-            return codec.stream(
-                body.text, gamma=body.gamma, name=body.name, progress=progress
+            return read_stream(
+                codec, body.text, gamma=body.gamma, name=body.name, progress=progress
             ).to_dict()
-        return codec.pulse(
+        return run_pulse(
+            codec,
             body.scene,
             ticks=body.ticks,
             goal=body.goal,

@@ -16,7 +16,7 @@ written here because torchhd and nengo-spa clean up against the raw bundle
 only. It is what keeps near-synonyms in one scene apart and lifts exact
 decoding at 15 concepts and more (docs/benchmarks.md).
 
->>> from scenecodec import hv
+>>> from scenecodec.algebra import hv
 >>> mem = ItemMemory(1024)
 >>> mem.add(["жар", "страх"], np.stack([hv.random_bipolar(w, 1024) for w in ("жар", "страх")]))
 >>> ids, sims = mem.search(hv.random_bipolar("страх", 1024)[None, :], 1)
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 
 __all__ = ["Group", "ItemMemory", "explain_away", "posteriors"]
 

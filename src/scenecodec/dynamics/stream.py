@@ -30,12 +30,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from scenecodec.codec import Codec
+from scenecodec.dynamics.pulse import Pulse
+from scenecodec.dynamics.timeline import Timeline
+from scenecodec.errors import InputError
 from scenecodec.language.embed import Embedder
 from scenecodec.language.morph import tokenize
+from scenecodec.progress import Progress
 
 __all__ = [
     "GAMMA",
@@ -47,6 +52,7 @@ __all__ = [
     "refine",
     "segment",
     "sentences",
+    "stream",
     "vectors",
 ]
 
@@ -166,3 +172,59 @@ def refine(vectors: np.ndarray, cuts: list[int]) -> list[int]:
 def segment(vectors: np.ndarray, gamma: float = GAMMA) -> list[int]:
     """The refined cuts of unit sentence ``vectors`` ``(n, e)``: indices opening segments."""
     return refine(vectors, boundaries(vectors, gamma))
+
+
+def stream(
+    codec: Codec,
+    text: str,
+    *,
+    gamma: float = GAMMA,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> Timeline:
+    """Read ``text`` as a stream of scenes into ``codec``'s memory: cut it where the
+    meaning shifts (:func:`segment`; ``gamma``: how readily), compress and store each
+    part, and run the pulse across them, one tick a sentence — each sentence presents
+    its part's scene — so that the lifecycle decides what recurs, holds, fades or
+    condenses. Returns the pulse's :class:`~scenecodec.dynamics.timeline.Timeline`
+    with ``segments``; the state is kept under ``name`` (default ``"stream Δn"``, the
+    first scene's code). ``progress("stream", parts done, parts)``.
+
+    >>> import tempfile, pathlib
+    >>> text = "Шёл снег. Мороз трещал. Дети катались на санках. " * 2 + (
+    ...     "Банк поднял ставку. Семья отложила покупку квартиры. Отец считал расходы.")
+    >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite") as codec:
+    ...     line = stream(codec, text)
+    >>> [len(s["sentences"]) for s in line.segments]
+    [6, 3]
+    """
+    if not text.strip():
+        raise InputError("empty text")
+    found = sentences(text)
+    if not found:
+        raise InputError("no sentences in the text")
+    cuts = segment(vectors(codec.atoms.embedder, found), gamma)
+    parts = [found[a:b] for a, b in itertools.pairwise([*cuts, len(found)])]
+    scenes = [codec.compress(text=" ".join(s.text for s in parts[0]))]
+    first = str(scenes[0].code)
+    running = Pulse.start(codec, first, name=name or f"stream {first}")
+    for n in range(len(parts)):
+        if n:
+            scenes.append(codec.compress(text=" ".join(s.text for s in parts[n])))
+            running.learn(scenes[-1])
+        for _ in parts[n][1 if n == 0 else 0 :]:  # one tick a sentence
+            running.step(scenes[-1])
+        if progress is not None:
+            progress("stream", n + 1, len(parts))
+    running.save()
+    segments = tuple(
+        {
+            "sentences": [s.text for s in part],
+            "start": part[0].start,
+            "end": part[-1].end,
+            "scene": {"code": scene.code, "formula": scene.formula},
+            "tick": start,
+        }
+        for part, scene, start in zip(parts, scenes, cuts, strict=True)
+    )
+    return replace(running.timeline(), segments=segments)

@@ -27,14 +27,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scenecodec.codec import Codec
-from scenecodec.dynamics.pulse import Timeline
+from scenecodec.codec import Codec, Decoded, Recalled, Scene
+from scenecodec.dynamics.pulse import pulse as run_pulse
+from scenecodec.dynamics.roles import Role
+from scenecodec.dynamics.roles import roles as scene_roles
+from scenecodec.dynamics.stream import stream as read_stream
+from scenecodec.dynamics.timeline import Timeline
 from scenecodec.errors import InputError, ScenecodecError
-from scenecodec.forms import Formula
+from scenecodec.expansion.expand import Expansion
+from scenecodec.expansion.expand import expand as expand_scene
+from scenecodec.expansion.unfold import MicroScene
+from scenecodec.language.forms import Formula, read_formula
 from scenecodec.language.morph import language
-from scenecodec.roles import Role
-from scenecodec.scene import Decoded, Expansion, Recalled, Scene
-from scenecodec.unfold import MicroScene
 
 __all__ = ["app", "main"]
 
@@ -218,7 +222,7 @@ def _file_formulas(codec: Codec, file: Path) -> list[Formula]:
     formulas = []
     for n, line in lines:
         try:
-            formulas.append(codec.formula(line))
+            formulas.append(read_formula(line))
         except InputError as e:
             raise InputError(f"{file}:{n}: {e}") from None
     return formulas
@@ -350,7 +354,8 @@ def expand(
       scenecodec expand "hot anxious silence before stepping inside"
     """
     with Codec.open(memory) as codec, _progress_bar() as progress:
-        expansion = codec.expand(
+        expansion = expand_scene(
+            codec,
             " ".join(scene),
             neighbours=neighbours,
             context=context,
@@ -495,9 +500,10 @@ def pulse(
         if text is not None:
             if scene:
                 raise InputError("give a scene or --text, not both")
-            line = codec.stream(_read_text(text), gamma=gamma, name=name, progress=progress)
+            line = read_stream(codec, _read_text(text), gamma=gamma, name=name, progress=progress)
         else:
-            line = codec.pulse(
+            line = run_pulse(
+                codec,
                 None if scene is None else " ".join(scene),
                 ticks=ticks,
                 goal=goal,
@@ -576,7 +582,7 @@ def serve(
     try:
         import uvicorn
 
-        from scenecodec.server import create_app
+        from scenecodec.interfaces.server import create_app
     except ImportError:
         raise InputError("serving needs FastAPI: pip install 'scenecodec[serve]'") from None
     uvicorn.run(create_app(memory, token), host=host, port=port, log_level="warning")
@@ -618,7 +624,7 @@ def roles(
         if scenes and file is not None:
             raise InputError("give scenes or --file, not both")
         cues = _file_formulas(codec, file) if file is not None else scenes or None
-        found = codec.roles(cues, last=last)
+        found = scene_roles(codec, cues, last=last)
         _emit(as_json, {"roles": [r.to_dict() for r in found]}, lambda: _roles_table(found))
 
 

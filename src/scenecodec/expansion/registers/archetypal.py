@@ -2,7 +2,7 @@
 
 ``Переход первого порога: вход; чрево кита: тишина, жар.``
 
-From the archetype tables (:mod:`scenecodec.archetype`): the nearest archetype of the
+From the archetype tables (:mod:`scenecodec.expansion.archetype`): the nearest archetype of the
 scene's meaning vector names the whole, with the parts whose own nearest archetype it
 is; every other archetype the parts fall under follows with its parts. The register
 is a reading, so the nearest archetype is always named; the expansion's ``archetype``
@@ -11,8 +11,8 @@ fields say whether it clears the floor and margin. A measured voice adds the cos
 
 from __future__ import annotations
 
-from scenecodec.archetype import Assignment
-from scenecodec.registers.reading import Reading
+from scenecodec.expansion.archetype import Assignment
+from scenecodec.expansion.registers.reading import Reading
 
 __all__ = ["write"]
 
@@ -27,7 +27,7 @@ def write(reading: Reading, *, measured: bool = False) -> str:
     then each archetype its parts fall under with those parts, anchor first.
 
     >>> from scenecodec.language.embed import HashEmbedder
-    >>> from scenecodec.registers.reading import read
+    >>> from scenecodec.expansion.registers.reading import read
     >>> e = HashEmbedder()
     >>> text = write(read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3))
     >>> "вход" in text and "жар" in text

@@ -23,18 +23,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, Union
 
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
+from scenecodec.algebra.slots import MAX_CONCEPTS
 from scenecodec.errors import InputError
 
 __all__ = [
     "ALCHEMICAL",
     "GEOMETRIC",
+    "MAX_DEPTH",
     "MAX_LEMMA_CHARS",
     "Formula",
     "Part",
@@ -44,6 +47,7 @@ __all__ = [
     "normalize_lemma",
     "parse_code",
     "parse_formula",
+    "read_formula",
 ]
 
 ALCHEMICAL: tuple[str, ...] = tuple(chr(c) for c in range(0x1F700, 0x1F774))
@@ -51,6 +55,8 @@ GEOMETRIC: tuple[str, ...] = tuple("⟁△▽◇○◎⬡⟡⊙⌬⧖⟐")
 _GLYPH_CHARS = frozenset(ALCHEMICAL + GEOMETRIC)
 _VARIATION_SELECTORS = "\ufe0e\ufe0f"
 MAX_LEMMA_CHARS = 64
+MAX_DEPTH = 4
+"""Deepest nesting of sub-formulas."""
 _SYNTAX = re.compile(r"\s*(->|→|\+|\(|\))\s*")
 _PROSE = re.compile(r"[,.;:!?]")
 _CODE = re.compile(r"^[Δ∆]\s*(\d+)$")
@@ -102,6 +108,17 @@ class Formula:
     def all_parts(self) -> tuple[Part, ...]:
         """The parts followed by the anchor, if any."""
         return self.parts if self.anchor is None else (*self.parts, self.anchor)
+
+    def leaves(self) -> list[str]:
+        """Every concept, sub-formulas opened, in order, anchor last.
+
+        >>> parse_formula("(жар + страх → шаг) + тишина → вход").leaves()
+        ['жар', 'страх', 'шаг', 'тишина', 'вход']
+        """
+        out: list[str] = []
+        for p in self.all_parts():
+            out.extend([p] if isinstance(p, str) else p.leaves())
+        return out
 
 
 def _render_part(part: Part) -> str:
@@ -173,6 +190,65 @@ def parse_formula(text: str) -> Formula:
     if parser.peek() is not None:
         raise parser.fail("'+', '→' or the end")
     return formula
+
+
+def read_formula(
+    concepts: str | Sequence[str] | Formula, anchor: str | None = None
+) -> Formula:
+    """Read concepts — a formula string, a list of concepts (each may be a sub-formula)
+    or a :class:`Formula` — and an optional anchor into a validated :class:`Formula`:
+    at most :data:`~scenecodec.algebra.slots.MAX_CONCEPTS` parts a level, sub-formulas at
+    most :data:`MAX_DEPTH` deep, no part twice; else :class:`InputError`.
+
+    >>> read_formula(["Жар", "страх + шаг"], anchor="вход").render()
+    'жар + (страх + шаг) → вход'
+    >>> read_formula("жар + жар")
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: 'жар' appears twice in one scene
+    """
+    if isinstance(concepts, Formula):
+        formula = concepts
+    elif isinstance(concepts, str):
+        formula = parse_formula(concepts)
+    else:
+        items = list(concepts)
+        if not items:
+            raise InputError("a scene needs at least one concept")
+        if len(items) > MAX_CONCEPTS:
+            raise InputError(f"a scene holds at most {MAX_CONCEPTS} concepts; got {len(items)}")
+        formula = Formula(tuple(_read_part(c) for c in items))
+    if anchor is not None:
+        if formula.anchor is not None:
+            raise InputError("the anchor is given twice (in the formula and as --anchor)")
+        formula = Formula(formula.parts, _read_part(anchor))
+    _validate(formula, depth=1)
+    return formula
+
+
+def _read_part(text: str) -> Part:
+    """One concept, or a sub-formula when the text has formula syntax."""
+    if not isinstance(text, str):
+        raise InputError(f"a concept must be text, got {type(text).__name__}")
+    if classify(text) == "formula":
+        inner = parse_formula(text)
+        return inner.parts[0] if len(inner.parts) == 1 and inner.anchor is None else inner
+    return normalize_lemma(text)
+
+
+def _validate(formula: Formula, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise InputError(f"sub-formulas nest at most {MAX_DEPTH} deep")
+    if len(formula.parts) > MAX_CONCEPTS:
+        raise InputError(f"a scene holds at most {MAX_CONCEPTS} concepts; got {len(formula.parts)}")
+    seen: set[str] = set()
+    for p in formula.all_parts():
+        key = p if isinstance(p, str) else p.render()
+        if key in seen:
+            raise InputError(f"{key!r} appears twice in one scene")
+        seen.add(key)
+        if isinstance(p, Formula):
+            _validate(p, depth + 1)
 
 
 def format_code(number: int) -> str:

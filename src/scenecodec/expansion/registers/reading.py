@@ -1,19 +1,20 @@
 """What the registers read of a scene: its parts with their measured state, and the whole.
 
 A :class:`Reading` holds, for every concept of a scene (anchor last) and for the
-scene's meaning vector as a whole (:func:`~scenecodec.unfold.meaning`):
+scene's meaning vector as a whole (:func:`~scenecodec.language.embed.meaning`):
 
-* ``facets`` — the facet z-scores (:mod:`scenecodec.facets`);
+* ``facets`` — the facet z-scores (:mod:`scenecodec.expansion.facets`);
 * ``affect`` — valence, arousal and control: z-scores on the three axes of affect
   (``data/axes.tsv``), each the direction from its low pole's prototype to its high
   pole's, standardised against ordinary words
   (:class:`~scenecodec.language.prototypes.Scale`);
 * ``emotion`` — the strongest of Plutchik's eight with its z and intensity (mild
   under :data:`INTENSE` − 1, intense from :data:`INTENSE`);
-* ``archetype`` — the nearest archetype, and whether it :func:`~scenecodec.archetype.fits`.
+* ``archetype`` — the nearest archetype, and whether it
+  :func:`~scenecodec.expansion.archetype.fits`.
 
 The whole scene's facets and affect are its parts' z-scores averaged with the
-anchor weighing :data:`~scenecodec.unfold.ANCHOR_WEIGHT` (a gestalt's state is the
+anchor weighing :data:`~scenecodec.language.embed.ANCHOR_WEIGHT` (a gestalt's state is the
 state of its parts, not of their averaged vector, whose z-scores are not on the
 parts' scale); its archetype is the nearest to its meaning vector.
 
@@ -36,14 +37,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenecodec import archetype, facets
-from scenecodec.archetype import Assignment
-from scenecodec.language.embed import Embedder
+from scenecodec.expansion import archetype, facets
+from scenecodec.expansion.archetype import Assignment
+from scenecodec.expansion.registers import lexicon
+from scenecodec.expansion.registers.lexicon import Name
+from scenecodec.language.embed import ANCHOR_WEIGHT, Embedder, meaning
 from scenecodec.language.morph import language
 from scenecodec.language.prototypes import Scale, scale
-from scenecodec.registers import lexicon
-from scenecodec.registers.lexicon import Name
-from scenecodec.unfold import ANCHOR_WEIGHT, meaning
 
 __all__ = ["BLEND", "INTENSE", "LEVEL", "Part", "Reading", "affect_scale", "level", "read"]
 
@@ -163,7 +163,7 @@ def read(
 ) -> Reading:
     """Read a scene of ``lemmas`` (anchor last, its phase ``anchor``) with their centred
     unit ``vectors`` ``(k, e)``; ``context`` (a unit vector) shifts the facets as in
-    :func:`scenecodec.facets.scores`."""
+    :func:`scenecodec.expansion.facets.scores`."""
     anchored = bool(phases) and phases[-1] == "anchor"
     whole = meaning(vectors, anchored)
     weights = np.ones(len(lemmas))

@@ -9,9 +9,9 @@ dyad or conflict (:attr:`.reading.Reading.field`). A measured voice adds the z-s
 
 from __future__ import annotations
 
-from scenecodec.registers import lexicon
-from scenecodec.registers.lexicon import Name
-from scenecodec.registers.reading import Reading
+from scenecodec.expansion.registers import lexicon
+from scenecodec.expansion.registers.lexicon import Name
+from scenecodec.expansion.registers.reading import Reading
 
 __all__ = ["write"]
 
@@ -30,7 +30,7 @@ def write(reading: Reading, *, measured: bool = False) -> str:
     """The emotional text of ``reading`` in its language; ``measured`` adds the numbers.
 
     >>> from scenecodec.language.embed import HashEmbedder
-    >>> from scenecodec.registers.reading import read
+    >>> from scenecodec.expansion.registers.reading import read
     >>> e = HashEmbedder()
     >>> write(read(e, ["heat", "door"], ["entry", "anchor"], e.embed(["heat", "door"]), 0.3))[:7]
     'Heat — '

@@ -26,7 +26,7 @@ unfolded, depth 1), a calm one slowly (three sentences, all micro-scenes, depth 
 others at two sentences, depth 1.
 
 >>> from scenecodec.language.embed import HashEmbedder
->>> from scenecodec.registers.reading import read
+>>> from scenecodec.expansion.registers.reading import read
 >>> e = HashEmbedder()
 >>> r = read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3)
 >>> d = route(e, r, voice="poet")
@@ -41,13 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenecodec import facets
-from scenecodec.archetype import FLOOR
 from scenecodec.errors import InputError
+from scenecodec.expansion import facets
+from scenecodec.expansion.archetype import FLOOR
+from scenecodec.expansion.registers import lexicon
+from scenecodec.expansion.registers.reading import Reading, level
+from scenecodec.expansion.registers.voice import VOICES, Pace
 from scenecodec.language.embed import Embedder
-from scenecodec.registers import lexicon
-from scenecodec.registers.reading import Reading, level
-from scenecodec.registers.voice import VOICES
 
 __all__ = [
     "ACTIVE",
@@ -80,26 +80,6 @@ NATIVE: dict[str, tuple[str, ...]] = {
     "bodily": ("bodily", "emotional"),
 }
 """The registers each voice speaks natively."""
-
-
-@dataclass(frozen=True)
-class Pace:
-    """How fast to unfold and tell: ``depth`` of unfolding, ``breadth`` (micro-scenes
-    unfolded further per level), ``length`` (sentences of the poetic text) and why."""
-
-    depth: int
-    breadth: int
-    length: int
-    reason: str
-
-    def to_dict(self) -> dict:
-        """``{"depth", "breadth", "length", "reason"}``."""
-        return {
-            "depth": self.depth,
-            "breadth": self.breadth,
-            "length": self.length,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -192,7 +172,7 @@ def route(
     registers: Sequence[str] | None = None,
 ) -> Decision:
     """The bridge's :class:`Decision` for ``reading``: ``goal`` is a unit meaning vector
-    ``(e,)``, ``voice`` one of :data:`~scenecodec.registers.voice.VOICES`, ``registers``
+    ``(e,)``, ``voice`` one of :data:`~scenecodec.expansion.registers.voice.VOICES`, ``registers``
     the ones asked for by name (then only those are active)."""
     if voice is not None and voice not in VOICES:
         raise InputError(f"unknown voice {voice!r}; choose from {', '.join(sorted(VOICES))}")

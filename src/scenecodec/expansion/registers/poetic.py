@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from scenecodec.expansion.registers import lexicon
+from scenecodec.expansion.registers.lexicon import Image
+from scenecodec.expansion.registers.reading import Part, Reading, affect_scale
 from scenecodec.language.embed import Embedder
 from scenecodec.language.morph import agree, gender, inflect
-from scenecodec.registers import lexicon
-from scenecodec.registers.lexicon import Image
-from scenecodec.registers.reading import Part, Reading, affect_scale
 
 __all__ = ["AFFECT", "write"]
 
@@ -76,7 +76,7 @@ def write(embedder: Embedder, reading: Reading, *, length: int = 2, tense: str =
     """The poetic text of ``reading`` in its language: ``length`` sentences at most.
 
     >>> from scenecodec.language.embed import HashEmbedder
-    >>> from scenecodec.registers.reading import read
+    >>> from scenecodec.expansion.registers.reading import read
     >>> e = HashEmbedder()
     >>> r = read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3)
     >>> text = write(e, r)

@@ -24,8 +24,11 @@ import hashlib
 
 import numpy as np
 
+from scenecodec.errors import InputError
+
 __all__ = [
     "bind",
+    "bipolar",
     "bundle",
     "pack",
     "permute",
@@ -139,3 +142,30 @@ def unpack(bits: np.ndarray, dim: int) -> np.ndarray:
     """
     b = np.unpackbits(np.asarray(bits, dtype=np.uint8), axis=-1, count=dim)
     return (1 - 2 * b.astype(np.int8)).astype(np.int8)
+
+
+def bipolar(vector: object, dim: int) -> np.ndarray:
+    """A vector given by a user as bipolar ``(dim,)`` int8: ``(dim,)`` numbers (the sign
+    is taken, 0 counting as +1) or ``(dim / 8,)`` uint8 packed bits; else
+    :class:`~scenecodec.errors.InputError` naming what is wrong.
+
+    >>> bipolar(np.array([0.5, -2.0] * 32), 64)[:3].tolist()
+    [1, -1, 1]
+    >>> bipolar(np.zeros(3), 64)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: a scene vector has 64 values in this memory ...; got shape (3,)
+    """
+    v = np.asarray(vector)
+    if v.dtype == np.uint8 and v.shape == (dim // 8,):
+        return unpack(v, dim)
+    if v.dtype.kind not in "biuf":
+        raise InputError(f"a scene vector must be numeric, got {v.dtype}")
+    if v.shape != (dim,):
+        raise InputError(
+            f"a scene vector has {dim} values in this memory "
+            f"(or {dim // 8} packed bytes); got shape {v.shape}"
+        )
+    if v.dtype.kind == "f" and not np.isfinite(v).all():
+        raise InputError("the vector contains NaN or infinite values")
+    return np.where(v >= 0, 1, -1).astype(np.int8)

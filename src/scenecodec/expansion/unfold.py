@@ -4,10 +4,10 @@ For every concept of a scene (its parts in rhythm order, then the anchor) a
 :class:`MicroScene` carries:
 
 * ``phase`` — its place in the rhythm (``entry``, ``peak``, ``decline``) or ``anchor``;
-* ``gloss`` — its two strongest facets (:mod:`scenecodec.facets`: background, pause,
+* ``gloss`` — its two strongest facets (:mod:`scenecodec.expansion.facets`: background, pause,
   tension, body, transition, an emotion of Plutchik's…) in the concept's language,
   with the facet z-scores as ``features``;
-* ``archetype`` — from the bilingual tables (:mod:`scenecodec.archetype`), or ``None``;
+* ``archetype`` — from the bilingual tables (:mod:`scenecodec.expansion.archetype`), or ``None``;
 * ``pull`` — the centred embedding cosine between the concept and the anchor: how
   strongly it is drawn toward the point of action (``None`` for the anchor itself);
 * ``context`` — the stored concepts nearest in meaning, and the stored scenes whose
@@ -31,10 +31,10 @@ are ordered by their cosine to the context instead of by rhythm.
 This is our own construction; no library unfolds hypervector scenes this way.
 
 >>> import tempfile, pathlib
->>> from scenecodec import Codec
+>>> from scenecodec import Codec, expand
 >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash") as codec:
 ...     _ = codec.compress("жар + страх + шаг")
-...     e = codec.expand("тишина + жар → вход", depth=2)
+...     e = expand(codec, "тишина + жар → вход", depth=2)
 >>> [m.lemma for m in e.microscenes], e.microscenes[1].templates[0].concepts
 (['тишина', 'жар', 'вход'], ('жар', 'страх', 'шаг'))
 """
@@ -43,21 +43,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scenecodec import archetype, facets
-from scenecodec.archetype import Assignment
-from scenecodec.forms import Formula
+from scenecodec.codec import Codec, Scene
+from scenecodec.expansion import archetype, facets
+from scenecodec.expansion.archetype import Assignment
+from scenecodec.language.embed import meaning
+from scenecodec.language.forms import Formula
 from scenecodec.language.morph import language
 
-if TYPE_CHECKING:
-    from scenecodec.codec import Codec
-    from scenecodec.scene import Scene
-
 __all__ = [
-    "ANCHOR_WEIGHT",
     "CONTEXT_CONCEPTS",
     "CONTEXT_SCENES",
     "TEMPLATES",
@@ -65,13 +61,10 @@ __all__ = [
     "Template",
     "Unfolding",
     "concept_vectors",
-    "meaning",
     "tension",
     "unfold",
 ]
 
-ANCHOR_WEIGHT = 2.0
-"""The anchor's weight in a scene's meaning vector (the parts weigh 1 each)."""
 CONTEXT_CONCEPTS = 3
 """Stored concepts listed as a micro-scene's context."""
 CONTEXT_SCENES = 3
@@ -150,21 +143,6 @@ class Unfolding:
             "tension": None if self.tension is None else round(self.tension, 4),
             "microscenes": [m.to_dict() for m in self.microscenes],
         }
-
-
-def meaning(vectors: np.ndarray, anchor: bool) -> np.ndarray:
-    """A scene's meaning vector ``(e,)``: the unit mean of its concepts' centred
-    embeddings ``(k, e)``, the last (the anchor, when ``anchor``) weighing
-    :data:`ANCHOR_WEIGHT`.
-
-    >>> [round(float(x), 3) for x in meaning(np.eye(3)[:2], anchor=True)]
-    [0.447, 0.894, 0.0]
-    """
-    weights = np.ones(len(vectors))
-    if anchor:
-        weights[-1] = ANCHOR_WEIGHT
-    mean = weights @ np.asarray(vectors, dtype=np.float64)
-    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
 
 def _top(row: np.ndarray, k: int) -> np.ndarray:
@@ -348,8 +326,8 @@ def unfold(
     """The micro-scenes of ``scene``, its tension and its archetype as a whole.
 
     ``vectors`` are the scene's :func:`concept_vectors` when the caller has them already.
-    ``context`` is a unit vector ``(e,)`` (see :meth:`Codec.expand`); ``depth`` ≥ 1
-    levels (1: the scene's own micro-scenes only); ``breadth``: how many micro-scenes
+    ``context`` is a unit vector ``(e,)`` (see :func:`~scenecodec.expansion.expand.expand`);
+    ``depth`` ≥ 1 levels (1: the scene's own micro-scenes only); ``breadth``: how many micro-scenes
     of each level unfold further (all when ``None``), nearest to the context first;
     ``progress(stage, done, 0)`` after each micro-scene.
     """

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from scenecodec.expansion.registers import lexicon
+from scenecodec.expansion.registers.lexicon import Location, Sensation
+from scenecodec.expansion.registers.reading import Part, Reading
 from scenecodec.language.embed import Embedder
 from scenecodec.language.morph import agree, inflect
-from scenecodec.registers import lexicon
-from scenecodec.registers.lexicon import Location, Sensation
-from scenecodec.registers.reading import Part, Reading
 
 __all__ = ["INTEROCEPTION", "felt", "write"]
 
@@ -55,7 +55,7 @@ def write(embedder: Embedder, reading: Reading, *, tense: str = "pres") -> str:
     """The bodily text of ``reading`` in its language, the verb in ``tense``.
 
     >>> from scenecodec.language.embed import HashEmbedder
-    >>> from scenecodec.registers.reading import read
+    >>> from scenecodec.expansion.registers.reading import read
     >>> e = HashEmbedder()
     >>> write(e, read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3))[:15]
     'Жар отзывается '

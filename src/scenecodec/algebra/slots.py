@@ -31,7 +31,7 @@ from functools import cache
 
 import numpy as np
 
-from scenecodec import hv
+from scenecodec.algebra import hv
 
 __all__ = ["MAX_CONCEPTS", "PHASES", "Slots", "phase_sizes", "phases_for", "shape_index"]
 

@@ -10,12 +10,12 @@ Steps for a batch of vectors ``(B, d)``:
    anchor, hence how many concepts sit in each phase.
 3. **Clear readings stand**: where the shape is sure and every phase's members
    stand clear of the noise, the first reading is the answer (vectorised).
-4. **Explaining away** for the rest (:func:`scenecodec.cleanup.explain_away`):
+4. **Explaining away** for the rest (:func:`scenecodec.algebra.cleanup.explain_away`):
    re-read every slot on the dimensions where the other components cancel,
    until nothing changes; try the next (first part, shape) pairs until one
    settles, and if none does, search the whole memory for the first part of
    each shape code.
-5. **Confidence** per slot (:func:`scenecodec.cleanup.posteriors`) and the
+5. **Confidence** per slot (:func:`scenecodec.algebra.cleanup.posteriors`) and the
    **residual**: the fraction of the vector's energy that the decoded
    components do not explain, ``‖s − Vc‖² / ‖s‖²`` with ``c`` the least-squares
    coefficients of the bound components ``V``. Even a perfect reading leaves
@@ -24,8 +24,8 @@ Steps for a batch of vectors ``(B, d)``:
    decomposed, as the seed says. A value well above that floor means parts
    the memory does not know, or a vector that is not one scene.
 
->>> from scenecodec import hv
->>> from scenecodec.compress import compress_one
+>>> from scenecodec.algebra import hv
+>>> from scenecodec.algebra.compress import compress_one
 >>> mem = ItemMemory(1024)
 >>> words = ["жар", "страх", "тишина", "вход", "стол"]
 >>> mem.add(words, np.stack([hv.random_bipolar(w, 1024) for w in words]))
@@ -42,8 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenecodec.cleanup import Group, ItemMemory, explain_away, posteriors
-from scenecodec.slots import MAX_CONCEPTS, PHASES, Slots, phase_sizes
+from scenecodec.algebra.cleanup import Group, ItemMemory, explain_away, posteriors
+from scenecodec.algebra.slots import MAX_CONCEPTS, PHASES, Slots, phase_sizes
 
 __all__ = ["ANCHOR", "SlotReading", "VectorReading", "decode_batch"]
 
