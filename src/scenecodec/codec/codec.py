@@ -1,10 +1,8 @@
 """The codec: compress scenes into one memory, decode vectors, resolve any form, recall.
 
-:class:`Codec` is the middle layer of the package (``docs/architecture.md``): it
-builds on the algebra, the language and the memory below it, and knows nothing of
-micro-scenes, registers or the pulse — :func:`scenecodec.expand`,
-:func:`scenecodec.pulse`, :func:`scenecodec.stream` and :func:`scenecodec.roles` take
-a codec and build on it.
+:class:`Codec` is the middle layer (``docs/architecture.md``): it builds on the algebra,
+language and memory, and knows nothing of micro-scenes, registers or the pulse, which
+take a codec (:func:`scenecodec.expand`, ``pulse``, ``stream``, ``roles``).
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "memory.sqlite"

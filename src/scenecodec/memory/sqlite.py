@@ -31,59 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from scenecodec.errors import StoreError
+from scenecodec.memory.schema import ADDED, APPLICATION_ID, PHASES, SCHEMA, SCHEMA_VERSION
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
-
-APPLICATION_ID = 0x5343454E  # "SCEN"
-SCHEMA_VERSION = 3
-"""2 added gists and concept embeddings; 3 changed the e5 atoms (words embedded as
-passages, centred per language), so a version-2 memory's atoms would not meet new ones."""
-
-_PHASES = ("entry", "peak", "decline", "anchor")
-
-_SCHEMA = """
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE concepts (
-    id INTEGER PRIMARY KEY,
-    lemma TEXT NOT NULL UNIQUE,
-    atom BLOB NOT NULL,
-    embedding BLOB NOT NULL
-);
-CREATE TABLE scenes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    formula TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    glyph TEXT NOT NULL,
-    vector BLOB NOT NULL,
-    gist BLOB NOT NULL,
-    is_part INTEGER NOT NULL DEFAULT 0,
-    created REAL NOT NULL
-);
-CREATE INDEX scenes_name ON scenes(name);
-CREATE INDEX scenes_glyph ON scenes(glyph);
-CREATE INDEX scenes_parts ON scenes(id) WHERE is_part = 1;
-CREATE TABLE parts (
-    scene INTEGER NOT NULL REFERENCES scenes(id),
-    position INTEGER NOT NULL,
-    phase INTEGER NOT NULL,
-    concept INTEGER REFERENCES concepts(id),
-    sub INTEGER REFERENCES scenes(id),
-    PRIMARY KEY (scene, position)
-) WITHOUT ROWID;
-CREATE INDEX parts_concept ON parts(concept) WHERE concept IS NOT NULL;
-"""
-
-# Tables added within schema 3: created on open where missing, so older files gain them.
-_ADDED = """
-CREATE TABLE IF NOT EXISTS links (
-    scene INTEGER NOT NULL REFERENCES scenes(id),
-    source INTEGER NOT NULL REFERENCES scenes(id),
-    kind TEXT NOT NULL,
-    PRIMARY KEY (scene, source, kind)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pulses (name TEXT PRIMARY KEY, state TEXT NOT NULL);
-"""
+__all__ = ["SQLiteStore"]
 
 
 class SQLiteStore:
@@ -142,7 +93,7 @@ class SQLiteStore:
                 f"{path} has schema version {version}; this scenecodec reads "
                 f"version {SCHEMA_VERSION} (move the file away to start a new memory)"
             )
-        for statement in filter(str.strip, _ADDED.split(";")):
+        for statement in filter(str.strip, ADDED.split(";")):
             db.execute(statement)
         values = dict(db.execute("SELECT key, value FROM settings"))
         stored = Settings(
@@ -165,7 +116,7 @@ class SQLiteStore:
             raise StoreError(f"cannot write memory {path}: {e}") from None
         try:
             if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                for statement in filter(str.strip, _SCHEMA.split(";")):
+                for statement in filter(str.strip, SCHEMA.split(";")):
                     db.execute(statement)
                 db.executemany(
                     "INSERT INTO settings VALUES (?, ?)",
@@ -285,7 +236,7 @@ class SQLiteStore:
                 (
                     ids[r.formula],
                     i,
-                    _PHASES.index(p.phase),
+                    PHASES.index(p.phase),
                     None if p.sub is not None else concept[p.lemma],
                     p.sub,
                 )
@@ -317,7 +268,7 @@ class SQLiteStore:
                 chunk,
             ):
                 text = lemma if sub is None else f"({sub_formula})"
-                parts[scene].append(PartRecord(text, _PHASES[phase], sub))
+                parts[scene].append(PartRecord(text, PHASES[phase], sub))
         return [
             SceneRecord(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5]), tuple(parts[r[0]]))
             for r in rows

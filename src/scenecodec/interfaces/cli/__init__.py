@@ -1,0 +1,20 @@
+"""The ``scenecodec`` command line: a thin shell over the public API.
+
+Every command takes ``--json`` (one JSON object on stdout, the shapes of
+DESIGN.md) and ``--memory PATH`` (else ``$SCENECODEC_MEMORY``, else the user
+data directory). Bad input prints one line, ``error: …``, on stderr and exits
+with status 2, leaving the memory as it was.
+
+    scenecodec compress жар страх тишина --anchor вход
+    scenecodec expand тишинажарвход
+    scenecodec recall жар страх
+
+The app, its shared options and its error handling are in :mod:`.app`, what it
+prints in :mod:`.render`, the commands over one memory in :mod:`.codec_commands` and
+the ones that build on it (expand, pulse, roles, serve) in :mod:`.scene_commands`.
+"""
+
+from scenecodec.interfaces.cli import codec_commands, scene_commands
+from scenecodec.interfaces.cli.app import app, main
+
+__all__ = ["app", "codec_commands", "main", "scene_commands"]

@@ -1,0 +1,316 @@
+"""The commands that build on a memory: expand, pulse (and a text read as a stream),
+roles, and serve (the HTTP API and page).
+
+>>> from typer.testing import CliRunner
+>>> from scenecodec.interfaces.cli import app
+>>> CliRunner().invoke(app, ["expand", "--help"]).exit_code
+0
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scenecodec.codec import Codec
+from scenecodec.dynamics.pulse import pulse as run_pulse
+from scenecodec.dynamics.roles import roles as scene_roles
+from scenecodec.dynamics.stream import stream as read_stream
+from scenecodec.errors import InputError
+from scenecodec.expansion.expand import expand as expand_scene
+from scenecodec.interfaces.cli.app import (
+    JsonOpt,
+    MemoryOpt,
+    app,
+    emit,
+    file_formulas,
+    progress_bar,
+    read_text,
+)
+from scenecodec.interfaces.cli.render import expansion_lines, pulse_lines, roles_table
+
+__all__ = ["expand", "pulse", "roles", "serve"]
+
+
+@app.command()
+def expand(
+    scene: Annotated[
+        list[str],
+        typer.Argument(
+            help="A fused name, Δ-code, glyph, formula, concepts or free text.",
+            show_default=False,
+        ),
+    ],
+    memory: MemoryOpt = None,
+    neighbours: Annotated[
+        int, typer.Option("--neighbours", "-n", min=0, help="How many nearest stored scenes.")
+    ] = 5,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth",
+            "-d",
+            min=1,
+            max=5,
+            help="Levels of unfolding: 1 = the micro-scenes only [default: the HyperBridge's "
+            "pace, 1, or 2 for a calm scene].",
+            show_default=False,
+        ),
+    ] = None,
+    breadth: Annotated[
+        int | None,
+        typer.Option(
+            "--breadth", "-b", min=1, help="Micro-scenes unfolded further per level (default all)."
+        ),
+    ] = None,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            "-c",
+            help="A scene or text to read this one in (repeat for several); changes the "
+            "glosses and the order of micro-scenes.",
+            show_default=False,
+        ),
+    ] = None,
+    registers: Annotated[
+        str | None,
+        typer.Option(
+            "--registers",
+            "-r",
+            help="Registers to speak, comma-separated: logical, poetic, emotional, "
+            "archetypal, bodily [default: those the HyperBridge activates].",
+            show_default=False,
+        ),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal",
+            "-g",
+            help="What the reader wants (any text); steers the registers' weights.",
+            show_default=False,
+        ),
+    ] = None,
+    voice: Annotated[
+        str | None,
+        typer.Option(
+            "--voice",
+            "-v",
+            help="Who speaks every register: poet, logician, philosopher or bodily "
+            "[default: each register's own voice].",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Expand a scene: its micro-scenes (gloss, phase, archetype, tension, memory context,
+    templates; unfolded recursively with --depth) and its five registers — logical,
+    poetic, emotional, archetypal, bodily — as the HyperBridge weighs them, paces them
+    and routes them to voices; plus the decoded vector and the nearest stored scenes.
+    --json adds the bridge's weights, pace and the reason for each choice.
+
+    Examples:
+
+      scenecodec expand тишинажарвход
+
+      scenecodec expand Δ1 --depth 2 --breadth 2 --json
+
+      scenecodec expand "жар + страх + тишина → вход" --context "прощание на вокзале"
+
+      scenecodec expand тишинажарвход --registers poetic,bodily --voice poet
+
+      scenecodec expand "heat + fear + silence → entrance" --goal "calm my body down"
+
+      scenecodec expand "hot anxious silence before stepping inside"
+    """
+    with Codec.open(memory) as codec, progress_bar() as progress:
+        expansion = expand_scene(
+            codec,
+            " ".join(scene),
+            neighbours=neighbours,
+            context=context,
+            depth=depth,
+            breadth=breadth,
+            registers=None if registers is None else [r.strip() for r in registers.split(",")],
+            goal=goal,
+            voice=voice,
+            progress=progress,
+        )
+    emit(as_json, expansion.to_dict(), lambda: expansion_lines(expansion))
+
+
+@app.command()
+def pulse(
+    scene: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The scene to start from: fused name, Δ-code, glyph, formula or text.",
+            show_default=False,
+        ),
+    ] = None,
+    ticks: Annotated[
+        int, typer.Option("--ticks", "-t", min=1, max=1000, help="How many ticks to run.")
+    ] = 20,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal",
+            "-g",
+            help="What relevance is measured against [default: the scene].",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help='The pulse\'s name in memory [default: "pulse Δn"].',
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the pulse kept under its name.")
+    ] = False,
+    text: Annotated[
+        Path | None,
+        typer.Option(
+            "--text",
+            help="Read FILE as a stream: cut it where the meaning shifts, store a scene per "
+            "part and run the pulse across them (- reads stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    gamma: Annotated[
+        float,
+        typer.Option(
+            "--gamma", help="With --text: how surprising a sentence must be to open a scene."
+        ),
+    ] = 0.0,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Draw activation per scene over the ticks, phases marked, to FILE "
+            "(PNG; needs pip install 'scenecodec[plot]').",
+            show_default=False,
+        ),
+    ] = None,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the cycle scene → unfolding → resonance → condensation → scene, tick by tick:
+    the focus's scenes and micro-scenes with their ACT-R activation and lifecycle phase
+    (entry, unfolding, saturation, decline), what resonated in memory (modern Hopfield),
+    what was condensed into a new scene (stored, with links to its sources) and what
+    faded. The state is kept in memory: --resume continues where the pulse stopped.
+
+    Examples:
+
+      scenecodec pulse тишинажарвход --ticks 20
+
+      scenecodec pulse "жар + страх + тишина → вход" --goal "решиться войти" --json
+
+      scenecodec pulse тишинажарвход --ticks 10 --resume
+
+      scenecodec pulse --text story.txt --json --plot timeline.png
+    """
+    with Codec.open(memory) as codec, progress_bar() as progress:
+        if text is not None:
+            if scene:
+                raise InputError("give a scene or --text, not both")
+            line = read_stream(codec, read_text(text), gamma=gamma, name=name, progress=progress)
+        else:
+            line = run_pulse(
+                codec,
+                None if scene is None else " ".join(scene),
+                ticks=ticks,
+                goal=goal,
+                name=name,
+                resume=resume,
+                progress=progress,
+            )
+    if plot is not None:
+        from scenecodec.dynamics.plot import plot as draw
+
+        draw(line, plot)
+    emit(as_json, line.to_dict(), lambda: pulse_lines(line))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="Require 'Authorization: Bearer TOKEN' on every request (a browser: open "
+            "/?token=TOKEN once) [default: $SCENECODEC_TOKEN, else open].",
+            show_default=False,
+        ),
+    ] = None,
+    memory: MemoryOpt = None,
+) -> None:
+    """Serve the HTTP API (FastAPI; pip install 'scenecodec[serve]'): compress, expand,
+    decode, recall, split, concepts, pulse, and the stored scenes, with the same JSON as
+    --json here; OpenAPI docs at /docs. Errors are JSON with a 4xx status. The root URL
+    is a page: type a scene, click through its cloud, read its five registers, run a
+    pulse or read a text with live progress.
+
+    Examples:
+
+      scenecodec serve                    # then open http://127.0.0.1:8765/
+
+      SCENECODEC_TOKEN=secret scenecodec serve --port 9000
+
+      curl -s localhost:8765/expand -d '{"scene": "тишинажарвход"}'
+    """
+    try:
+        import uvicorn
+
+        from scenecodec.interfaces.server import create_app
+    except ImportError:
+        raise InputError("serving needs FastAPI: pip install 'scenecodec[serve]'") from None
+    uvicorn.run(create_app(memory, token), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def roles(
+    scenes: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Scenes in order (codes, formulas in quotes, fused names); default: the "
+            "memory's history.",
+            show_default=False,
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="Read the sequence from FILE (one formula a line)."),
+    ] = None,
+    last: Annotated[
+        int, typer.Option("--last", min=1, help="With no scenes given: the last N stored.")
+    ] = 200,
+    memory: MemoryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Label each scene of a sequence by its role: opening (a transition begins), closure
+    (a cycle ends: it returns to an earlier scene), foreshadowing (it resembles a later
+    scene), false-loop (it repeats and nothing changes) or none, with the scenes it rests on.
+
+    Examples:
+
+      scenecodec roles --file story.txt
+
+      scenecodec roles Δ1 Δ2 Δ3 Δ1
+
+      scenecodec roles --last 50 --json
+    """
+    with Codec.open(memory) as codec:
+        if scenes and file is not None:
+            raise InputError("give scenes or --file, not both")
+        cues = file_formulas(file) if file is not None else scenes or None
+        found = scene_roles(codec, cues, last=last)
+        emit(as_json, {"roles": [r.to_dict() for r in found]}, lambda: roles_table(found))
