@@ -83,6 +83,7 @@ class ItemMemory:
     def label(self, i: int) -> str:
         """The label of item ``i``."""
         if i < self.offset:
+            assert self.base is not None  # only a view on a base has an offset
             return self.base.label(i)
         return self._labels[i - self.offset]
 
@@ -90,7 +91,7 @@ class ItemMemory:
         """The vectors ``(n, d)`` int8 of items ``ids``."""
         ids = np.asarray(ids, dtype=np.int64)
         if self.base is None:
-            return self._vectors[ids]
+            return np.asarray(self._vectors[ids])
         out = np.empty((len(ids), self.dim), dtype=np.int8)
         own = ids >= self.offset
         out[own] = self._vectors[ids[own] - self.offset]
@@ -138,7 +139,7 @@ class ItemMemory:
     def _disagreements(self, q: np.ndarray, bits: np.ndarray) -> np.ndarray:
         if self._packed is None:
             self._packed = np.ascontiguousarray(hv.pack(self._vectors)).view(np.uint64)
-        own = np.bitwise_count((self._packed ^ q) & bits).sum(axis=1, dtype=np.int32)
+        own: np.ndarray = np.bitwise_count((self._packed ^ q) & bits).sum(axis=1, dtype=np.int32)
         if self.base is None:
             return own
         return np.concatenate([self.base._disagreements(q, bits), own])
@@ -203,12 +204,15 @@ def explain_away(
         for g in groups:
             changed |= _reread(target, memory, g, total)
         if not changed:
-            weakest = sorted(
-                (float(g.scores[j][r]), n, j)
-                for n, g in enumerate(groups)
-                for j, r in enumerate(g.rows())
-                if j >= g.pinned and g.scores[j][r] < weak
-            )[:searches]
+            unsure: list[tuple[float, int, int]] = []
+            for n, g in enumerate(groups):
+                assert g.scores is not None  # _reread has just scored every group
+                unsure.extend(
+                    (float(g.scores[j][r]), n, j)
+                    for j, r in enumerate(g.rows())
+                    if j >= g.pinned and g.scores[j][r] < weak
+                )
+            weakest = sorted(unsure)[:searches]
             searches -= len(weakest)
             if not sum(_widen(target, memory, groups[n], j, total) for _, n, j in weakest):
                 break
@@ -274,7 +278,7 @@ def _masked_scores(
 
 def posteriors(
     scores: np.ndarray,
-    rows: Sequence[int],
+    rows: Sequence[int] | np.ndarray,
     informative: np.ndarray | Sequence[float],
     unseen: int = 0,
 ) -> np.ndarray:
@@ -300,4 +304,4 @@ def posteriors(
     odds[np.arange(len(rows)), rows] = 1.0
     finite = np.where(np.isfinite(s), s, np.inf).min(axis=1)
     tail = unseen * np.exp(np.minimum(beta * (finite - top), 0.0))
-    return 1.0 / (odds.sum(axis=1) + tail)
+    return np.asarray(1.0 / (odds.sum(axis=1) + tail))

@@ -99,7 +99,7 @@ def _at_least(planes: list[np.ndarray], threshold: int) -> np.ndarray:
         else:
             greater |= equal & planes[i]
             equal &= ~planes[i]
-    return greater | equal
+    return np.asarray(greater | equal)
 
 
 def compress_one(slots: Slots, parts: np.ndarray, anchor: np.ndarray | None) -> np.ndarray:
@@ -129,7 +129,8 @@ def gist(atoms: np.ndarray) -> np.ndarray:
     0.3
     """
     total = np.asarray(atoms).sum(0, dtype=np.int32)
-    return np.where(total == 0, np.roll(atoms[0], 1), np.sign(total)).astype(np.int8)
+    out: np.ndarray = np.where(total == 0, np.roll(atoms[0], 1), np.sign(total)).astype(np.int8)
+    return out
 
 
 def gist_batch(codebook: np.ndarray, parts: np.ndarray, anchors: np.ndarray) -> np.ndarray:

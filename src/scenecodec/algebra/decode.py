@@ -38,6 +38,7 @@ Steps for a batch of vectors ``(B, d)``:
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,12 +140,21 @@ def decode_batch(
             if best is None or (other is not None and _better(other, best, slots.dim)):
                 best = other
         readings[b] = best or VectorReading(0, False, 0.0, (), 1.0, False)
-    return readings
+    done = [r for r in readings if r is not None]
+    assert len(done) == len(readings)  # each scene is read at once or explained away above
+    return done
 
 
-def _best_reading(slots, memory, vector, ids, pairs, shortlist) -> VectorReading | None:
+def _best_reading(
+    slots: Slots,
+    memory: ItemMemory,
+    vector: np.ndarray,
+    ids: np.ndarray,
+    pairs: Sequence[_Hypothesis],
+    shortlist: int,
+) -> VectorReading | None:
     """Read the hypotheses in turn until one settles; else the one of least cost."""
-    best = None
+    best: VectorReading | None = None
     for n, hypothesis in enumerate(pairs):
         # only the likeliest pair may scan the whole memory for missed items
         searches = 8 if n == 0 else 0
@@ -163,7 +173,9 @@ def _better(a: VectorReading, b: VectorReading, dim: int) -> bool:
     return _cost(a, dim) < _cost(b, dim)
 
 
-def _deep_pairs(slots, memory, vector, count: int) -> list[_Hypothesis]:
+def _deep_pairs(
+    slots: Slots, memory: ItemMemory, vector: np.ndarray, count: int
+) -> list[_Hypothesis]:
     """The ``count`` best (first part, shape) pairs over the whole memory, for a scene
     whose first part hid too deep in the entry role: one search per shape code for
     the items closest to ``S ⊙ R_shape ⊙ C(shape)``."""
@@ -182,7 +194,9 @@ def _deep_pairs(slots, memory, vector, count: int) -> list[_Hypothesis]:
     ]
 
 
-def _first_reading(slots, memory, vectors, firsts, shortlist):
+def _first_reading(
+    slots: Slots, memory: ItemMemory, vectors: np.ndarray, firsts: int, shortlist: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Shortlists ``(B, 4, W)`` (ids, cosines) for the three phase roles and the anchor;
     the entry role's runs ``firsts`` deep (it holds the first part), the others
     ``shortlist`` beyond the largest phase. Padding: id -1, cosine -inf."""
@@ -201,12 +215,21 @@ def _first_reading(slots, memory, vectors, firsts, shortlist):
     return ids, sims
 
 
-def _shape_pairs(slots, memory, vectors, candidates, tries, chunk=64):
+def _shape_pairs(
+    slots: Slots,
+    memory: ItemMemory,
+    vectors: np.ndarray,
+    candidates: np.ndarray,
+    tries: int,
+    chunk: int = 64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``tries`` best (first part, shape) pairs of each scene, best first: first-part
     ids, shape rows and posterior confidences, each ``(B, T)``."""
     shapes = slots.shapes.T.astype(np.float32)
     n_shapes = shapes.shape[1]
-    out_first, out_shape, out_conf = [], [], []
+    out_first: list[np.ndarray] = []
+    out_shape: list[np.ndarray] = []
+    out_conf: list[np.ndarray] = []
     for start in range(0, len(vectors), chunk):
         cands = candidates[start : start + chunk]  # (b, F)
         unbound = memory.take(cands.ravel()).reshape(*cands.shape, -1)
@@ -225,7 +248,17 @@ def _shape_pairs(slots, memory, vectors, candidates, tries, chunk=64):
     return np.concatenate(out_first), np.concatenate(out_shape), np.concatenate(out_conf)
 
 
-def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, confidence):
+def _clear_readings(
+    slots: Slots,
+    memory: ItemMemory,
+    vectors: np.ndarray,
+    ids: np.ndarray,
+    sims: np.ndarray,
+    rows: np.ndarray,
+    firsts: np.ndarray,
+    shape: int,
+    confidence: np.ndarray,
+) -> Iterator[tuple[int, VectorReading]]:
     """Readings of the scenes ``rows`` (all of shape ``shape``, first parts ``firsts``)
     whose first reading is clear: in every phase the weakest member stands a
     standard deviation above the largest noise the memory can produce
@@ -255,15 +288,17 @@ def _clear_readings(slots, memory, vectors, ids, sims, rows, firsts, shape, conf
     vec = vectors[rows]
     first_atoms = memory.take(firsts)
     first_cos = (first_atoms * (vec * roles[0])).sum(axis=1, dtype=np.int32) / d
-    members, cosines = [firsts[:, None]], [first_cos[:, None]]
-    confs = [confidence[:, None]]  # the first part is known through its (first, shape) pair
+    member_cols, cosine_cols = [firsts[:, None]], [first_cos[:, None]]
+    conf_cols = [confidence[:, None]]  # the first part is known through its (first, shape) pair
     role_index = [0]
     for r, ((i, s), m) in enumerate(zip(lists, counts, strict=True)):
-        members.append(i[:, :m])
-        cosines.append(s[:, :m])
-        confs.append(_first_pass_confidence(s, m, d, len(memory)))
+        member_cols.append(i[:, :m])
+        cosine_cols.append(s[:, :m])
+        conf_cols.append(_first_pass_confidence(s, m, d, len(memory)))
         role_index += [r] * m
-    members, cosines, confs = (np.concatenate(x, axis=1) for x in (members, cosines, confs))
+    members, cosines, confs = (
+        np.concatenate(x, axis=1) for x in (member_cols, cosine_cols, conf_cols)
+    )
     names = [PHASES[r] if r < 3 else ANCHOR for r in role_index]
     atoms = memory.take(members.ravel()).reshape(*members.shape, d)
     bound = atoms * roles[role_index][None]
@@ -302,7 +337,7 @@ def _settled(vectors: np.ndarray, atoms: np.ndarray, weights: np.ndarray) -> np.
     masks = np.abs(total[:, None, :] - own) < np.abs(weights)[None]
     agree = (vectors[:, None, :] == np.sign(own)) & masks
     scores = (2.0 * agree.sum(axis=2) - masks.sum(axis=2)) / np.maximum(masks.sum(axis=2), 1)
-    return np.all(scores >= _SETTLED, axis=1)
+    return np.asarray(np.all(scores >= _SETTLED, axis=1))
 
 
 def _first_pass_confidence(s: np.ndarray, m: int, dim: int, unseen: int) -> np.ndarray:
@@ -315,7 +350,7 @@ def _first_pass_confidence(s: np.ndarray, m: int, dim: int, unseen: int) -> np.n
     odds = np.exp(beta[:, :, None] * (rest[:, None, :] - top[:, :, None])).sum(axis=2)
     last = np.where(np.isfinite(rest), rest, np.inf).min(axis=1, keepdims=True)
     tail = unseen * np.exp(np.minimum(beta * (last - top), 0.0))
-    return 1.0 / (1.0 + odds + tail)
+    return np.asarray(1.0 / (1.0 + odds + tail))
 
 
 def _cost(reading: VectorReading, dim: int) -> float:
@@ -329,7 +364,15 @@ class _Hypothesis:
     confidence: float
 
 
-def _explained(slots, memory, vector, ids, h: _Hypothesis, shortlist, searches):
+def _explained(
+    slots: Slots,
+    memory: ItemMemory,
+    vector: np.ndarray,
+    ids: np.ndarray,
+    h: _Hypothesis,
+    shortlist: int,
+    searches: int,
+) -> VectorReading | None:
     """The reading of ``vector`` supposing its first part is ``h.first`` and its shape
     ``h.shape``, with every slot explained away (the first part pinned, at most
     ``searches`` scans of the whole memory); ``None`` when the memory holds fewer
@@ -340,8 +383,8 @@ def _explained(slots, memory, vector, ids, h: _Hypothesis, shortlist, searches):
     plan = [(PHASES[p], p, m) for p, m in enumerate(phase_sizes(k)) if m]
     if has_anchor:
         plan.append((ANCHOR, 3, 1))
-    structure = np.sum(slots.structure(k, has_anchor), axis=0, dtype=np.int16)
-    groups = []
+    structure = np.asarray(np.sum(slots.structure(k, has_anchor), axis=0, dtype=np.int16))
+    groups: list[Group] = []
     for _, r, m in plan:
         listed = ids[r, : shortlist + m]
         listed = listed[listed >= 0]
@@ -359,11 +402,12 @@ def _explained(slots, memory, vector, ids, h: _Hypothesis, shortlist, searches):
             )
         )
     known = slots.known_components(k, has_anchor, memory.take([first])[0])
-    fixed = np.sum(known, axis=0, dtype=np.int32)
+    fixed = np.asarray(np.sum(known, axis=0, dtype=np.int32))
     explain_away(vector, memory, groups, fixed, searches=searches)
-    readings = []
+    readings: list[SlotReading] = []
     settled = True
     for (name, _, _), g in zip(plan, groups, strict=True):
+        assert g.scores is not None and g.informative is not None  # explain_away read every slot
         rows = g.rows()
         scores = np.stack(g.scores)
         settled &= bool(np.all(scores[np.arange(len(rows)), rows] >= _SETTLED))
@@ -397,4 +441,4 @@ def _residuals(components: np.ndarray, targets: np.ndarray) -> np.ndarray:
     ridge = 1e-6 * np.eye(gram.shape[1], dtype=np.float32)
     coef = np.linalg.solve(gram + ridge, rhs[..., None])[..., 0]
     explained = np.sum(coef * rhs, axis=1)
-    return np.maximum(0.0, 1.0 - explained / np.sum(targets * targets, axis=1))
+    return np.asarray(np.maximum(0.0, 1.0 - explained / np.sum(targets * targets, axis=1)))

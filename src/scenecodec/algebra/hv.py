@@ -81,7 +81,8 @@ def bind(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     >>> a = random_bipolar("a", 64); bool((bind(a, a) == 1).all())
     True
     """
-    return np.multiply(a, b, dtype=np.int8)
+    out: np.ndarray = np.multiply(a, b, dtype=np.int8)
+    return out
 
 
 def bundle(vectors: np.ndarray, tiebreak: np.ndarray | None = None) -> np.ndarray:

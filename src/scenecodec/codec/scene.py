@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class Concept:
     phase: str
     code: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"lemma", "phase"}``, plus ``"code"`` for a sub-scene."""
         out = {"lemma": self.lemma, "phase": self.phase}
         if self.code is not None:
@@ -58,7 +59,7 @@ class Scene:
     concepts: tuple[Concept, ...]
     anchor: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The CLI JSON shape of a scene."""
         return {
             "code": self.code,
@@ -82,7 +83,7 @@ class DecodedConcept:
     similarity: float
     code: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"lemma", "phase", "confidence", "similarity"}`` (+ ``"code"``), 4 decimals."""
         out = {
             "lemma": self.lemma,
@@ -110,7 +111,7 @@ class Decoded:
         text = " + ".join(c.lemma for c in self.concepts)
         return text if self.anchor is None else f"{text} → {self.anchor.lemma}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"formula", "concepts", "anchor", "residual", "shape_confidence"}``."""
         return {
             "formula": self.formula,
@@ -128,7 +129,7 @@ class Recalled:
     scene: Scene
     score: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"scene": {...}, "score": float}``."""
         return {"scene": self.scene.to_dict(), "score": round(self.score, 4)}
 

@@ -62,9 +62,8 @@ def plot(line: Timeline, path: str | Path, *, most: int = 12) -> Path:
         for phase in PHASES:
             at = [(t, a) for t, a, p in points if p == phase]
             if at:
-                ax.scatter(
-                    *zip(*at, strict=True), marker=MARKERS[phase], color=drawn.get_color(), s=22
-                )
+                ticks, activations = zip(*at, strict=True)
+                ax.scatter(ticks, activations, marker=MARKERS[phase], color=drawn.get_color(), s=22)
     for tick in line.ticks:
         for f in tick.faded:
             before = [a for t, a, _ in series.get(f["key"], []) if t < tick.tick]

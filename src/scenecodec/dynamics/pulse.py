@@ -31,6 +31,7 @@ This is our own construction from the cited parts; no library runs this cycle.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 
@@ -156,6 +157,7 @@ class Pulse:
         if cue is not None:
             self._enter(cue, t)
             if self.goal is None:  # a stream's relevance follows what the text is about now
+                assert cue.code is not None  # a stream's scenes are stored: they have a code
                 self._aim = self._vector(cue.code, cue.formula)
         unfolded = self._unfold(t)
         resonated, steps = self._resonate(t)
@@ -210,7 +212,7 @@ class Pulse:
         )
         settled = settle(self._patterns, state, exclude=exclude)
         cue = state / max(float(np.linalg.norm(state)), 1e-12)
-        out = []
+        out: list[dict[str, Any]] = []
         for row in settled.resonated:
             code = f"Δ{self._ids[int(row)]}"
             scene = self.codec.show(code)
@@ -296,6 +298,7 @@ class Pulse:
         scene = self.codec.compress(formula)
         self.learn(scene)
         sources = sorted({i.key for i in cloud if i.kind == "scene" and i.key.startswith("Δ")})
+        assert scene.code is not None  # compress stores the scene, so it has a code
         number = int(scene.code[1:])
         self.codec.store.add_links(
             number, [int(s[1:]) for s in sources if s != scene.code], "condensed"

@@ -229,11 +229,12 @@ class _Unfolder:
                 for j in _top(near[i], CONTEXT_CONCEPTS + len(own))
                 if stored[j] not in own
             ][:CONTEXT_CONCEPTS]
-            scenes = tuple(
-                (r.scene.code, r.scene.formula, r.score)
-                for r in recalled[i]
-                if r.scene.code != scene_code
-            )[:CONTEXT_SCENES]
+            near_scenes: list[tuple[str, str, float]] = []
+            for r in recalled[i]:
+                assert r.scene.code is not None  # recalled scenes are stored: they have a code
+                if r.scene.code != scene_code:
+                    near_scenes.append((r.scene.code, r.scene.formula, r.score))
+            scenes = tuple(near_scenes)[:CONTEXT_SCENES]
             templates = self.templates(lemma, lemmas, scene_code)
             child = None
             if level < self.depth and i in unfold_these and lemma not in branch:
@@ -269,11 +270,11 @@ class _Unfolder:
         if lemma.startswith("("):
             return ()
         shared = dict(self.codec.store.sharing(lemmas, TEMPLATES + 1, holding=lemma))
-        out = [
-            Template(f"Δ{r.id}", tuple(p.lemma for p in r.parts), shared[r.id])
-            for r in self.codec.store.iter_records(list(shared))
-            if f"Δ{r.id}" != scene_code
-        ]
+        out = []
+        for r in self.codec.store.iter_records(list(shared)):
+            assert r.id is not None  # a record read back from the store has its id
+            if f"Δ{r.id}" != scene_code:
+                out.append(Template(f"Δ{r.id}", tuple(p.lemma for p in r.parts), shared[r.id]))
         return tuple(out[:TEMPLATES])
 
     def child(

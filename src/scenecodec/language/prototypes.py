@@ -64,7 +64,7 @@ def prototypes(embedder: Embedder, labels: Sequence[Sequence[str]]) -> np.ndarra
         return _MEMO[key]
     path = Path(user_cache_dir("scenecodec")) / f"prototypes-{key}.npy"
     if path.exists():
-        out = np.load(path)
+        out: np.ndarray = np.load(path)
     else:
         vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
         out = np.zeros((len(labels), embedder.dim), dtype=np.float32)
@@ -92,7 +92,8 @@ class Scale:
 
     def z(self, vectors: np.ndarray) -> np.ndarray:
         """z-scores ``(n, F)`` of centred unit ``vectors`` ``(n, e)``."""
-        return (np.asarray(vectors, dtype=np.float32) @ self.directions.T - self.mean) / self.std
+        vectors = np.asarray(vectors, dtype=np.float32)
+        return np.asarray((vectors @ self.directions.T - self.mean) / self.std)
 
 
 @cache

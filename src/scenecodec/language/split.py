@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from scenecodec.errors import InputError
 from scenecodec.language.morph import analyse, language
@@ -48,7 +49,7 @@ class Segmentation:
     cost: float
     costs: tuple[float, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"parts": [...], "cost": float, "costs": [...]}`` with costs rounded to 3 places."""
         return {
             "parts": list(self.parts),
@@ -69,7 +70,7 @@ class SplitResult:
         """The words of the best reading."""
         return self.best.parts
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The CLI JSON shape: ``{"parts", "cost", "costs", "alternatives": [...]}``."""
         return {**self.best.to_dict(), "alternatives": [a.to_dict() for a in self.alternatives]}
 

@@ -86,7 +86,9 @@ class SceneIndex:
         _, candidates = self._sketch.search(
             np.ascontiguousarray(packed[:, :width]), max(RERANK, 50 * k)
         )
-        stored = faiss.rev_swig_ptr(self._full.xb.data(), len(self) * (self.dim // 8))
+        # faiss's stubs leave out IndexBinaryFlat.xb (the stored codes), which SWIG exposes
+        xb = self._full.xb  # type: ignore[attr-defined]
+        stored = faiss.rev_swig_ptr(xb.data(), len(self) * (self.dim // 8))
         codes = np.asarray(stored).reshape(len(self), -1)[candidates]  # (Q, C, d/8)
         dist = np.bitwise_count(codes ^ packed[:, None, :]).sum(axis=2, dtype=np.int32)
         best = np.argsort(dist, axis=1, kind="stable")[:, :k]

@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -253,7 +254,7 @@ class SQLiteStore:
             out.update(self._db.execute(sql.format(",".join("?" * len(chunk))), chunk))
         return out
 
-    def _records(self, rows: list[tuple]) -> list[SceneRecord]:
+    def _records(self, rows: list[tuple[Any, ...]]) -> list[SceneRecord]:
         if not rows:
             return []
         ids = [r[0] for r in rows]
@@ -341,7 +342,9 @@ class SQLiteStore:
             rows = self._db.execute(
                 f"SELECT {self._COLUMNS} FROM scenes WHERE id IN ({marks})", chunk
             ).fetchall()
-            by_id.update((r.id, r) for r in self._records(rows))
+            for r in self._records(rows):
+                assert r.id is not None  # a record read back from the table has its row id
+                by_id[r.id] = r
         yield from (by_id[i] for i in ids if i in by_id)
 
     def fan(self, lemmas: Sequence[str]) -> dict[str, int]:
@@ -398,7 +401,7 @@ class SQLiteStore:
         """Ids and packed vectors of every scene used as a part of another."""
         return self._vectors("SELECT id, vector FROM scenes WHERE is_part = 1 ORDER BY id", ())
 
-    def _vectors(self, sql: str, args: tuple) -> tuple[np.ndarray, np.ndarray]:
+    def _vectors(self, sql: str, args: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         rows = self._db.execute(sql, args).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         packed = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)

@@ -131,11 +131,12 @@ def decode(
     """
     with Codec.open(memory) as codec:
         decoded = codec.decode(_load_vector(vector))
-        emit(
-            as_json,
-            decoded.to_dict(),
-            lambda: (out.print(decoded.formula), decoded_table(decoded)),
-        )
+
+        def render() -> None:
+            out.print(decoded.formula)
+            decoded_table(decoded)
+
+        emit(as_json, decoded.to_dict(), render)
 
 
 def _load_vector(path: Path) -> np.ndarray:
@@ -172,7 +173,12 @@ def recall(
     if (vector is None) == (not cue):
         raise InputError("give a cue or --vector, one of the two")
     with Codec.open(memory) as codec:
-        results = codec.recall(_load_vector(vector) if vector else " ".join(cue), k=top)
+        if vector:
+            query: np.ndarray | str = _load_vector(vector)
+        else:
+            assert cue is not None  # checked above: a cue when there is no --vector
+            query = " ".join(cue)
+        results = codec.recall(query, k=top)
         emit(
             as_json,
             {"results": [r.to_dict() for r in results]},

@@ -158,6 +158,7 @@ def roles_table(found: list[Role]) -> None:
         table.add_column(column)
     for r in found:
         scene = r.scene
+        assert scene is not None  # roles() fills in the scene of every role
         evidence = ", ".join(f"#{i}" for i in r.evidence)
         table.add_row(f"#{r.index}", scene.code or "", scene.formula, r.role, evidence)
     out.print(table)
