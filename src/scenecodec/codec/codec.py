@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 
@@ -48,7 +49,7 @@ from scenecodec.language.forms import (
 )
 from scenecodec.language.morph import tokenize
 from scenecodec.language.split import SplitResult, Splitter
-from scenecodec.memory import SceneIndex, open_store
+from scenecodec.memory import Requested, SceneIndex, open_store
 from scenecodec.memory.atoms import MemoryAtoms
 from scenecodec.memory.senses import Senses
 from scenecodec.memory.store import Store
@@ -82,15 +83,7 @@ class Codec:
         self._split_seen = 0
 
     @classmethod
-    def open(
-        cls,
-        path: str | Path | None = None,
-        *,
-        dim: int | None = None,
-        seed: int | None = None,
-        alpha: float | None = None,
-        embedder: str | None = None,
-    ) -> Codec:
+    def open(cls, path: str | Path | None = None, **requested: Unpack[Requested]) -> Codec:
         """Open the memory at ``path`` (default: ``$SCENECODEC_MEMORY`` or the user data dir).
 
         A new memory is made with ``dim`` (default 1024, a multiple of 64), ``seed``
@@ -98,12 +91,12 @@ class Codec:
         (``"e5"``); an existing one keeps its own settings, and any of these given
         must match them or :class:`~scenecodec.errors.StoreError` is raised.
         """
-        model = None
+        model, embedder = None, requested.get("embedder")
         if embedder is not None and embedder.startswith(ST_PREFIX):
             check_embedder(embedder)
             model = get_embedder(embedder)
             _ = model.dim  # load it now: no memory is made on a model that cannot load
-        store = open_store(path, dim=dim, seed=seed, alpha=alpha, embedder=embedder)
+        store = open_store(path, **requested)
         return cls(store, model if model and model.name == store.settings.embedder else None)
 
     def close(self) -> None:

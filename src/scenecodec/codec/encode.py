@@ -10,13 +10,12 @@ vectorised batch (:meth:`Encoder.flat`).
 >>> from scenecodec.language.atoms import Atoms
 >>> from scenecodec.language.embed import HashEmbedder
 >>> from scenecodec.language.forms import parse_formula
->>> from scenecodec.memory import Settings, SQLiteStore
+>>> from scenecodec.memory import open_store
 >>> from scenecodec.memory.atoms import MemoryAtoms
->>> settings = Settings(dim=1024, seed=0, alpha=0.5, embedder="hash")
->>> store = SQLiteStore.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", settings)
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash")
 >>> formula = parse_formula("(жар + страх → шаг) + тишина → вход")
->>> atoms = MemoryAtoms(store, Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5)).get(
-...     formula.leaves(), persist=True)
+>>> made = MemoryAtoms(store, Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5))
+>>> atoms = made.get(formula.leaves(), persist=True)
 >>> scene = Encoder(store).build(formula, atoms, store=True)
 >>> scene.code, [c.code for c in scene.concepts]
 ('Δ2', ['Δ1', None])

@@ -32,16 +32,8 @@ class Tick:
     faded: tuple[dict, ...]
 
     def to_dict(self) -> dict:
-        """The JSON shape of a tick."""
-        return {
-            "tick": self.tick,
-            "focus": list(self.focus),
-            "unfolded": self.unfolded,
-            "resonated": list(self.resonated),
-            "steps": self.steps,
-            "condensed": self.condensed,
-            "faded": list(self.faded),
-        }
+        """The JSON shape of a tick: its fields, tuples as lists."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()}
 
 
 @dataclass(frozen=True)

@@ -303,19 +303,8 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
     def expand(body: ExpandIn) -> dict:
         """Expand a scene: micro-scenes, registers with the HyperBridge's decision, decoding
         and nearest scenes (``depth`` null: the bridge's pace)."""
-        return run(
-            lambda: expand_scene(
-                codec,
-                body.scene,
-                neighbours=body.neighbours,
-                context=body.context,
-                depth=body.depth,
-                breadth=body.breadth,
-                registers=body.registers,
-                goal=body.goal,
-                voice=body.voice,
-            ).to_dict()
-        )
+        options = body.model_dump(exclude={"scene"})
+        return run(lambda: expand_scene(codec, body.scene, **options).to_dict())
 
     @app.post("/decode")
     def decode(body: DecodeIn) -> dict:
@@ -349,15 +338,8 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
             return read_stream(
                 codec, body.text, gamma=body.gamma, name=body.name, progress=progress
             ).to_dict()
-        return run_pulse(
-            codec,
-            body.scene,
-            ticks=body.ticks,
-            goal=body.goal,
-            name=body.name,
-            resume=body.resume,
-            progress=progress,
-        ).to_dict()
+        options = body.model_dump(include={"ticks", "goal", "name", "resume"})
+        return run_pulse(codec, body.scene, progress=progress, **options).to_dict()
 
     @app.post("/pulse")
     def pulse(body: PulseIn) -> dict:

@@ -240,10 +240,9 @@ class E5Embedder(_Centred):
 class NavecEmbedder(_Centred):
     """Russian navec word vectors from the ``natasha`` package, centred with shipped statistics.
 
-    >>> e = NavecEmbedder()
-    >>> v = e.embed(["страх", "ужас", "стол"])
-    >>> bool(v[0] @ v[1] > v[0] @ v[2])
-    True
+    >>> fear, terror, table = NavecEmbedder().embed(["страх", "ужас", "стол"])
+    >>> bool(fear @ terror > fear @ table), fear.shape
+    (True, (300,))
     """
 
     name = "navec"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import platformdirs
 
@@ -25,6 +26,7 @@ from scenecodec.memory.store import PartRecord, SceneRecord, Settings, Store
 
 __all__ = [
     "PartRecord",
+    "Requested",
     "SQLiteStore",
     "SceneIndex",
     "SceneRecord",
@@ -42,14 +44,17 @@ def default_path(environ: Mapping[str, str] = os.environ) -> Path:
     return platformdirs.user_data_path("scenecodec") / "memory.sqlite"
 
 
-def open_store(
-    path: str | Path | None = None,
-    *,
-    dim: int | None = None,
-    seed: int | None = None,
-    alpha: float | None = None,
-    embedder: str | None = None,
-) -> Store:
+class Requested(TypedDict, total=False):
+    """What a caller asks of a memory's settings (:func:`open_store`); ``None`` or left
+    out: not asked."""
+
+    dim: int | None
+    seed: int | None
+    alpha: float | None
+    embedder: str | None
+
+
+def open_store(path: str | Path | None = None, **requested: Unpack[Requested]) -> Store:
     """The memory at ``path`` (default :func:`default_path`), made if it is new with
     ``dim`` (default 1024, a multiple of 64), ``seed`` (0), ``alpha``
     (:data:`~scenecodec.language.atoms.DEFAULT_ALPHA`) and ``embedder`` (``"e5"``); an
@@ -64,7 +69,18 @@ def open_store(
     Traceback (most recent call last):
     ...
     scenecodec.errors.InputError: dim must be a multiple of 64 between 64 and 65536, got 100
+    >>> open_store(dimension=512)
+    Traceback (most recent call last):
+    ...
+    TypeError: unexpected settings ['dimension']; a memory has ['dim', 'seed', 'alpha', 'embedder']
     """
+    unknown = sorted(set(requested) - set(Requested.__annotations__))
+    if unknown:
+        raise TypeError(
+            f"unexpected settings {unknown}; a memory has {list(Requested.__annotations__)}"
+        )
+    dim, seed = requested.get("dim"), requested.get("seed")
+    alpha, embedder = requested.get("alpha"), requested.get("embedder")
     if dim is not None and (dim < 64 or dim > 65536 or dim % 64):
         raise InputError(f"dim must be a multiple of 64 between 64 and 65536, got {dim}")
     if seed is not None and seed < 0:

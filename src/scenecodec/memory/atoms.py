@@ -8,9 +8,8 @@ machine. New lemmas are embedded in batches of :data:`BATCH` and made by
 >>> import tempfile, pathlib
 >>> from scenecodec.language.atoms import Atoms
 >>> from scenecodec.language.embed import HashEmbedder
->>> from scenecodec.memory import Settings, SQLiteStore
->>> settings = Settings(dim=1024, seed=0, alpha=0.5, embedder="hash")
->>> store = SQLiteStore.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", settings)
+>>> from scenecodec.memory import open_store
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash")
 >>> atoms = MemoryAtoms(store, Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5))
 >>> made = atoms.get(["жар", "вход"], persist=True)
 >>> sorted(store.atoms(["жар", "вход", "страх"])), made["жар"].shape

@@ -6,17 +6,12 @@ and the vector of every stored scene that is a part of another, labelled by its
 Δ-code; it is read once and topped up from the store as the memory grows.
 
 >>> import tempfile, pathlib
->>> from scenecodec.language.atoms import Atoms
->>> from scenecodec.language.embed import HashEmbedder
->>> from scenecodec.memory import Settings, SQLiteStore
->>> from scenecodec.memory.atoms import MemoryAtoms
->>> settings = Settings(dim=1024, seed=0, alpha=0.5, embedder="hash")
->>> store = SQLiteStore.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", settings)
->>> _ = MemoryAtoms(store, Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5)).get(
-...     ["жар", "вход"], persist=True)
->>> items = Codebook(store, 1024).items()
->>> len(items), "жар" in items
-(2, True)
+>>> from scenecodec.memory import open_store
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", dim=64)
+>>> store.put_atoms({"жар": (bytes(8), bytes(4)), "вход": (bytes([255] * 8), bytes(4))})
+>>> items = Codebook(store, 64).items()
+>>> len(items), "жар" in items, items.take([1])[0][:3].tolist()
+(2, True, [-1, -1, -1])
 """
 
 from __future__ import annotations

@@ -7,14 +7,11 @@ the stored concepts nearest to it in meaning, in either language (``heat`` finds
 stored concepts are answered from the memory, others by the model.
 
 >>> import tempfile, pathlib
->>> from scenecodec.language.atoms import Atoms
 >>> from scenecodec.language.embed import HashEmbedder
->>> from scenecodec.memory import Settings, SQLiteStore
->>> from scenecodec.memory.atoms import MemoryAtoms
->>> settings = Settings(dim=1024, seed=0, alpha=0.5, embedder="hash")
->>> store = SQLiteStore.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", settings)
->>> _ = MemoryAtoms(store, Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5)).get(
-...     ["жар", "heat"], persist=True)
+>>> from scenecodec.memory import open_store
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash")
+>>> rows = np.eye(2, 384, dtype=np.float32)
+>>> store.put_atoms({w: (bytes(128), row.tobytes()) for w, row in zip(["жар", "heat"], rows)})
 >>> senses = Senses(store, HashEmbedder())
 >>> senses.lemmas(), senses.matrix().shape, senses.holds("Жар heat"), senses.holds("жар лёд")
 (['жар', 'heat'], (2, 384), True, False)

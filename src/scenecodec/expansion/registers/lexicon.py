@@ -132,10 +132,6 @@ class Location:
         """The Russian phrase, the noun in the case its preposition governs (``в висках``)."""
         return govern(self.preposition, self.noun, number=self.number)
 
-    def phrase(self, lang: str) -> str:
-        """The phrase in ``lang``."""
-        return self.ru if lang == "ru" else self.en
-
 
 @dataclass(frozen=True)
 class RegisterInfo:

@@ -69,8 +69,8 @@ def write(reading: Reading, *, measured: bool = False) -> str:
 
     >>> from scenecodec.language.embed import HashEmbedder
     >>> from scenecodec.expansion.registers.reading import read
-    >>> e = HashEmbedder()
-    >>> write(read(e, ["жар", "вход"], ["entry", "anchor"], e.embed(["жар", "вход"]), 0.3))[:17]
+    >>> e, lemmas = HashEmbedder(), ["жар", "вход"]
+    >>> write(read(e, lemmas, ["entry", "anchor"], e.embed(lemmas), 0.3))[:17]
     'Вход: переход в ф'
     """
     ru = reading.lang == "ru"

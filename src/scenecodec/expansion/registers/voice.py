@@ -39,12 +39,7 @@ class Pace:
 
     def to_dict(self) -> dict:
         """``{"depth", "breadth", "length", "reason"}``."""
-        return {
-            "depth": self.depth,
-            "breadth": self.breadth,
-            "length": self.length,
-            "reason": self.reason,
-        }
+        return dict(vars(self))
 
 
 class Voice(Protocol):

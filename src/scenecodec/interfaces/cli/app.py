@@ -24,8 +24,6 @@ from scenecodec.errors import InputError, ScenecodecError
 from scenecodec.language.forms import Formula, read_formula
 
 __all__ = [
-    "JsonOpt",
-    "MemoryOpt",
     "app",
     "emit",
     "err",
@@ -73,20 +71,6 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 err = Console(stderr=True, highlight=False)
-
-
-MemoryOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--memory",
-        "-m",
-        help="Memory file (default: $SCENECODEC_MEMORY or the user data directory).",
-        show_default=False,
-    ),
-]
-
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
 def emit(as_json: bool, payload: dict, render: Callable[[], None]) -> None:

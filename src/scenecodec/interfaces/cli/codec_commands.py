@@ -1,9 +1,7 @@
 """The commands over one memory: compress, decode, recall, concepts, split, list, show.
 
->>> from typer.testing import CliRunner
->>> from scenecodec.interfaces.cli import app
->>> CliRunner().invoke(app, ["split", "--help"]).exit_code
-0
+Each is a thin shell over one :class:`~scenecodec.codec.Codec` method; ``scenecodec
+COMMAND --help`` shows its options and examples, ``tests/test_cli.py`` runs them.
 """
 
 from __future__ import annotations
@@ -17,15 +15,8 @@ from rich.table import Table
 
 from scenecodec.codec import Codec, Scene
 from scenecodec.errors import InputError
-from scenecodec.interfaces.cli.app import (
-    JsonOpt,
-    MemoryOpt,
-    app,
-    emit,
-    file_formulas,
-    out,
-    progress_bar,
-)
+from scenecodec.interfaces.cli.app import app, emit, file_formulas, out, progress_bar
+from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import decoded_table, recalled_table, scene_lines
 
 __all__ = ["compress", "concepts", "decode", "list_scenes", "recall", "show", "split"]
@@ -33,15 +24,9 @@ __all__ = ["compress", "concepts", "decode", "list_scenes", "recall", "show", "s
 
 @app.command()
 def compress(
-    concepts: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Concepts in order (жар страх тишина), or one formula ('жар + страх → вход').",
-            show_default=False,
-        ),
-    ] = None,
+    concepts: Annotated[Words, argument("Concepts (жар страх тишина) or one formula.")] = None,
     anchor: Annotated[
-        str | None, typer.Option("--anchor", "-a", help="The anchor: the scene's point of action.")
+        str | None, option("--anchor", "-a", help="The anchor: the scene's point of action.")
     ] = None,
     text: Annotated[
         str | None,
@@ -56,10 +41,10 @@ def compress(
         ),
     ] = None,
     memory: MemoryOpt = None,
-    dim: Annotated[int | None, typer.Option(help="Dimension of a new memory [1024].")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of a new memory [0].")] = None,
+    dim: Annotated[int | None, option(help="Dimension of a new memory [1024].")] = None,
+    seed: Annotated[int | None, option(help="Seed of a new memory [0].")] = None,
     alpha: Annotated[
-        float | None, typer.Option(help="Grounding weight α of a new memory's atoms [0.7].")
+        float | None, option(help="Grounding weight α of a new memory's atoms [0.7].")
     ] = None,
     embedder: Annotated[
         str | None,
@@ -113,12 +98,7 @@ def _compress_file(codec: Codec, file: Path) -> list[Scene]:
 def decode(
     vector: Annotated[
         Path,
-        typer.Option(
-            "--vector",
-            "-v",
-            help="A .npy file: (d,) of ±1 or (d/8,) packed uint8.",
-            show_default=False,
-        ),
+        option("--vector", "-v", help="A .npy file: (d,) of ±1 or (d/8,) packed uint8."),
     ],
     memory: MemoryOpt = None,
     as_json: JsonOpt = False,
@@ -148,17 +128,11 @@ def _load_vector(path: Path) -> np.ndarray:
 
 @app.command()
 def recall(
-    cue: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Concepts, free text, a fused name, formula, Δ-code or glyph.",
-            show_default=False,
-        ),
-    ] = None,
-    vector: Annotated[
-        Path | None, typer.Option("--vector", "-v", help="Use a .npy vector as the cue.")
-    ] = None,
+    cue: Annotated[Words, argument("Concepts, text, fused name, formula, Δ-code or glyph.")] = None,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="How many scenes.")] = 10,
+    vector: Annotated[
+        Path | None, option("--vector", "-v", help="Use a .npy vector as the cue.")
+    ] = None,
     memory: MemoryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -234,9 +208,7 @@ def concepts(
 
 @app.command()
 def split(
-    name: Annotated[
-        str, typer.Argument(help="A fused name such as тишинажарвход.", show_default=False)
-    ],
+    name: Annotated[str, argument("A fused name such as тишинажарвход.")],
     memory: MemoryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -279,7 +251,7 @@ def list_scenes(
 
 @app.command()
 def show(
-    code: Annotated[str, typer.Argument(help="A Δ-code such as Δ1.", show_default=False)],
+    code: Annotated[str, argument("A Δ-code such as Δ1.")],
     save_vector: Annotated[
         Path | None,
         typer.Option("--save-vector", help="Also write the scene's vector to this .npy file."),

@@ -1,10 +1,9 @@
 """The commands that build on a memory: expand, pulse (and a text read as a stream),
 roles, and serve (the HTTP API and page).
 
->>> from typer.testing import CliRunner
->>> from scenecodec.interfaces.cli import app
->>> CliRunner().invoke(app, ["expand", "--help"]).exit_code
-0
+Each calls one function of the expansion or time layer with a codec
+(:func:`scenecodec.expand`, :func:`scenecodec.pulse`, :func:`scenecodec.stream`,
+:func:`scenecodec.roles`) or starts the server.
 """
 
 from __future__ import annotations
@@ -20,15 +19,8 @@ from scenecodec.dynamics.roles import roles as scene_roles
 from scenecodec.dynamics.stream import stream as read_stream
 from scenecodec.errors import InputError
 from scenecodec.expansion.expand import expand as expand_scene
-from scenecodec.interfaces.cli.app import (
-    JsonOpt,
-    MemoryOpt,
-    app,
-    emit,
-    file_formulas,
-    progress_bar,
-    read_text,
-)
+from scenecodec.interfaces.cli.app import app, emit, file_formulas, progress_bar, read_text
+from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import expansion_lines, pulse_lines, roles_table
 
 __all__ = ["expand", "pulse", "roles", "serve"]
@@ -38,10 +30,7 @@ __all__ = ["expand", "pulse", "roles", "serve"]
 def expand(
     scene: Annotated[
         list[str],
-        typer.Argument(
-            help="A fused name, Δ-code, glyph, formula, concepts or free text.",
-            show_default=False,
-        ),
+        argument("A fused name, Δ-code, glyph, formula, concepts or free text."),
     ],
     memory: MemoryOpt = None,
     neighbours: Annotated[
@@ -49,14 +38,13 @@ def expand(
     ] = 5,
     depth: Annotated[
         int | None,
-        typer.Option(
+        option(
             "--depth",
             "-d",
             min=1,
             max=5,
             help="Levels of unfolding: 1 = the micro-scenes only [default: the HyperBridge's "
             "pace, 1, or 2 for a calm scene].",
-            show_default=False,
         ),
     ] = None,
     breadth: Annotated[
@@ -66,42 +54,36 @@ def expand(
         ),
     ] = None,
     context: Annotated[
-        list[str] | None,
-        typer.Option(
+        Words,
+        option(
             "--context",
             "-c",
             help="A scene or text to read this one in (repeat for several); changes the "
             "glosses and the order of micro-scenes.",
-            show_default=False,
         ),
     ] = None,
     registers: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--registers",
             "-r",
             help="Registers to speak, comma-separated: logical, poetic, emotional, "
             "archetypal, bodily [default: those the HyperBridge activates].",
-            show_default=False,
         ),
     ] = None,
     goal: Annotated[
         str | None,
-        typer.Option(
-            "--goal",
-            "-g",
-            help="What the reader wants (any text); steers the registers' weights.",
-            show_default=False,
+        option(
+            "--goal", "-g", help="What the reader wants (any text); steers the registers' weights."
         ),
     ] = None,
     voice: Annotated[
         str | None,
-        typer.Option(
+        option(
             "--voice",
             "-v",
             help="Who speaks every register: poet, logician, philosopher or bodily "
             "[default: each register's own voice].",
-            show_default=False,
         ),
     ] = None,
     as_json: JsonOpt = False,
@@ -145,42 +127,28 @@ def expand(
 @app.command()
 def pulse(
     scene: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="The scene to start from: fused name, Δ-code, glyph, formula or text.",
-            show_default=False,
-        ),
+        Words, argument("The scene to start from: fused name, Δ-code, glyph, formula or text.")
     ] = None,
     ticks: Annotated[
         int, typer.Option("--ticks", "-t", min=1, max=1000, help="How many ticks to run.")
     ] = 20,
     goal: Annotated[
         str | None,
-        typer.Option(
-            "--goal",
-            "-g",
-            help="What relevance is measured against [default: the scene].",
-            show_default=False,
-        ),
+        option("--goal", "-g", help="What relevance is measured against [default: the scene]."),
     ] = None,
     name: Annotated[
         str | None,
-        typer.Option(
-            "--name",
-            help='The pulse\'s name in memory [default: "pulse Δn"].',
-            show_default=False,
-        ),
+        option("--name", help='The pulse\'s name in memory [default: "pulse Δn"].'),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the pulse kept under its name.")
     ] = False,
     text: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--text",
             help="Read FILE as a stream: cut it where the meaning shifts, store a scene per "
             "part and run the pulse across them (- reads stdin).",
-            show_default=False,
         ),
     ] = None,
     gamma: Annotated[
@@ -191,11 +159,10 @@ def pulse(
     ] = 0.0,
     plot: Annotated[
         Path | None,
-        typer.Option(
+        option(
             "--plot",
             help="Draw activation per scene over the ticks, phases marked, to FILE "
             "(PNG; needs pip install 'scenecodec[plot]').",
-            show_default=False,
         ),
     ] = None,
     memory: MemoryOpt = None,
@@ -245,10 +212,9 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
     token: Annotated[
         str | None,
-        typer.Option(
+        option(
             help="Require 'Authorization: Bearer TOKEN' on every request (a browser: open "
-            "/?token=TOKEN once) [default: $SCENECODEC_TOKEN, else open].",
-            show_default=False,
+            "/?token=TOKEN once) [default: $SCENECODEC_TOKEN, else open]."
         ),
     ] = None,
     memory: MemoryOpt = None,
@@ -279,11 +245,10 @@ def serve(
 @app.command()
 def roles(
     scenes: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Scenes in order (codes, formulas in quotes, fused names); default: the "
-            "memory's history.",
-            show_default=False,
+        Words,
+        argument(
+            "Scenes in order (codes, formulas in quotes, fused names); default: the "
+            "memory's history."
         ),
     ] = None,
     file: Annotated[
