@@ -225,3 +225,21 @@ def test_resolving_any_text_gives_a_scene_or_a_one_line_error(vocabulary_codec, 
         assert "\n" not in str(e) and str(e)
     else:
         assert scene.vector.shape == (1024,) and scene.formula
+
+
+@SLOW
+@given(st.lists(st.one_of(grammar_noise, lemmas), min_size=1, max_size=3))
+def test_the_command_line_answers_any_input_with_a_result_or_one_line(tmp_path, capsys, words):
+    from scenecodec.interfaces.cli import main
+
+    capsys.readouterr()
+    memory = str(tmp_path / "cli.sqlite")
+    with pytest.raises(SystemExit) as stop:
+        main(["compress", *words, "--memory", memory, "--embedder", "hash", "--json"])
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    if stop.value.code == 0:
+        assert err == "" and out.count("\n") == 1  # one JSON object
+    else:
+        assert stop.value.code == 2, err
+        assert err.startswith("error: ") and err.count("\n") == 1, err
