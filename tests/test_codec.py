@@ -5,6 +5,8 @@ import pytest
 
 from scenecodec import Codec, InputError, NotFoundError, StoreError, expand
 from scenecodec.algebra import hv
+from scenecodec.language.embed import E5Embedder
+from scenecodec.language.forms import glyphs
 
 SEED_FORMULA = "жар + страх + тишина → вход"
 
@@ -221,19 +223,56 @@ def test_bad_settings(memory_path, bad):
     assert not memory_path.exists()
 
 
-def test_seed_scene_exact_forms_with_default_settings(e5_codec):
-    """Pinned outputs of the default settings (e5, α = 0.7, d = 1024, seed 0): a change to
-    atoms, roles or glyphs that would break existing memories fails here."""
+def test_seed_scene_exact_bytes_where_no_model_is_involved(hash_codec):
+    """Pinned outputs of everything but the language model — atoms from a deterministic
+    embedder, slot roles, binding, bundling, glyphs, codes: the same on every machine, so
+    a change that would break existing memories fails here on any CPU."""
+    scene = hash_codec.compress(SEED_FORMULA)
+    assert (scene.code, scene.glyph, scene.name) == ("Δ1", "🜵⊙", "жарстрахтишинавход")
+    assert hv.pack(scene.vector)[:8].tobytes().hex() == "e5951cf14fe0b16a"
+    fused = hash_codec.resolve("тишинажарвход")
+    assert (fused.formula, fused.glyph) == ("тишина + жар → вход", "🝝⊙")
+    assert hv.pack(fused.vector)[:8].tobytes().hex() == "6d8d3698ecb08ef7"
+
+
+def test_seed_scene_with_default_settings(e5_codec):
+    """With the default settings (e5, α = 0.7, d = 1024, seed 0) the seed's scene keeps its
+    forms and decodes; its bits come from the model's floats, which differ in their last
+    digits between CPUs, so they are not pinned here (a stored scene's are: see
+    test_a_stored_scene_keeps_its_bits_when_the_model_moves)."""
     scene = e5_codec.compress(SEED_FORMULA)
-    assert (scene.code, scene.glyph, scene.name) == ("Δ1", "🝉△", "жарстрахтишинавход")
-    assert hv.pack(scene.vector)[:8].tobytes().hex() == "c63d007103ba836a"
+    assert (scene.code, scene.name) == ("Δ1", "жарстрахтишинавход")
+    assert scene.glyph == glyphs(scene.vector, 0)[0]
     fused = e5_codec.resolve("тишинажарвход")
-    assert (fused.formula, fused.glyph) == ("тишина + жар → вход", "🝒⟁")
-    assert hv.pack(fused.vector)[:8].tobytes().hex() == "581856ce6588cb1f"
+    assert fused.formula == "тишина + жар → вход" and fused.glyph == glyphs(fused.vector, 0)[0]
     expansion = expand(e5_codec, "тишинажарвход")
     assert expansion.decoded.formula == "тишина + жар → вход"
     assert [c.phase for c in expansion.decoded.concepts] == ["entry", "peak"]
     assert expansion.neighbours[0].scene.code == "Δ1"
+
+
+def test_a_stored_scene_keeps_its_bits_when_the_model_moves(memory_path, monkeypatch):
+    """Another CPU, simulated: the model's vectors nudged by 3% (more than the Intel–AMD
+    difference, which flips bits of fresh atoms). A memory carries its atoms, so the
+    stored seed scene, and any scene of its concepts, comes back bit for bit."""
+    with Codec.open(memory_path) as codec:
+        stored = codec.compress(SEED_FORMULA)
+        fused = codec.resolve("тишинажарвход")
+    raw = E5Embedder.raw
+
+    def nudged(self, texts):
+        out = raw(self, texts)
+        return out * (1 + 0.03 * np.sin(np.arange(out.shape[1]) + len(texts[0])))
+
+    monkeypatch.setattr(E5Embedder, "raw", nudged)
+    with Codec.open(memory_path) as codec:
+        assert np.array_equal(codec.compress(SEED_FORMULA).vector, stored.vector)
+        assert np.array_equal(codec.resolve("тишинажарвход").vector, fused.vector)
+        assert codec.decode(stored.vector).formula == SEED_FORMULA
+        # a word the memory has never seen is embedded by the nudged model
+        fresh = codec.atoms.make(["порог"])
+    monkeypatch.setattr(E5Embedder, "raw", raw)
+    assert not np.array_equal(fresh, codec.atoms.make(["порог"]))  # the nudge reached it
 
 
 def test_recall_by_meaning_across_languages(e5_codec):

@@ -18,9 +18,12 @@ translations and synonyms neighbours, the identity part keeps every atom
 distinct enough to decode. α is a setting recorded in the memory; its
 default was chosen by measurement (docs/atoms.md, ``bench/alpha.py``).
 
-Everything random comes from hashes, not from a numpy generator, so the same
-lemma gives the same atom on every machine; the memory also stores each atom
-it has made, so a memory file never depends on recomputing one.
+Everything random comes from hashes, not from a numpy generator, so the same lemma
+and the same embedding give the same atom on every machine. A model's embedding is not
+the same everywhere: its floats differ between CPUs (Intel, AMD) enough to flip a few
+bits of a fresh atom. So a memory stores each atom it has made, and a stored scene,
+or any scene of stored concepts, has the same bits on every machine
+(``tests/test_codec.py``; ``tools/jitter`` runs the suite on a simulated other CPU).
 
 >>> from scenecodec.language.embed import HashEmbedder
 >>> atoms = Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5)
