@@ -6,12 +6,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from scenecodec import Codec, StoreError
-from scenecodec.memory import default_path
+from scenecodec.language.embed import HashEmbedder
+from scenecodec.memory import Settings, SQLiteStore, default_path
 
 
 def _writer(path, worker, count):
@@ -37,6 +39,49 @@ def test_concurrent_writers_lose_nothing_and_never_duplicate_a_code(memory_path)
     assert len(set(codes)) == len(codes)
     assert sorted(int(c[1:]) for c in codes) == list(range(1, len(codes) + 1))
     assert sum(s.formula == "жар + страх → вход" for s in scenes) == 1
+
+
+def test_writers_on_a_brand_new_file_all_open_and_store(memory_path):
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(memory_path, w, 25)) for w in range(6)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with Codec.open(memory_path) as codec:
+        assert codec.count() == 6 * 25 + 1
+
+
+class _HeldEmbedder(HashEmbedder):
+    """The hash embedder, held inside ``embed`` until ``release`` is set: a slow model."""
+
+    def __init__(self) -> None:
+        self.inside, self.release = threading.Event(), threading.Event()
+
+    def embed(self, texts):
+        self.inside.set()
+        assert self.release.wait(60)
+        return super().embed(texts)
+
+
+def test_a_writer_embedding_new_words_does_not_hold_the_memory(memory_path):
+    """New words are embedded outside the write transaction: while one writer waits on
+    its model, another stores its scenes (before, it waited behind the lock and, past the
+    30 s busy timeout, failed with 'database is locked')."""
+    Codec.open(memory_path, embedder="hash").close()
+    held = _HeldEmbedder()
+    slow = Codec(SQLiteStore.open(memory_path, Settings(1024, 0, 0.7, "hash"), frozenset()), held)
+    done: list[str] = []
+    worker = threading.Thread(target=lambda: done.append(slow.compress("ночь + ветер").code))
+    worker.start()
+    assert held.inside.wait(30)
+    with Codec.open(memory_path) as fast:  # behind the held writer's lock it would fail
+        assert fast.compress("жар + страх → вход").code == "Δ1"
+    held.release.set()
+    worker.join(60)
+    slow.close()
+    assert done == ["Δ2"]
 
 
 _KILLED_WRITER = """

@@ -135,8 +135,7 @@ class Codec:
             concepts, anchor = chosen, None
         assert concepts is not None
         formula = read_formula(concepts, anchor)
-        with self.store.transaction():
-            atoms = self._atoms.get(formula.leaves(), persist=True)
+        with self._atoms.writing(formula.leaves()) as atoms:
             return self._encoder.build(formula, atoms, store=True)
 
     def compress_many(
@@ -150,9 +149,8 @@ class Codec:
         formulas = [read_formula(item) for item in items]
         flat = [f for f in formulas if all(isinstance(p, str) for p in f.all_parts())]
         scenes: dict[str, Scene] = {}
-        with self.store.transaction():
-            lemmas = list(dict.fromkeys(w for f in formulas for w in f.leaves()))
-            atoms = self._atoms.get(lemmas, persist=True, progress=progress)
+        lemmas = list(dict.fromkeys(w for f in formulas for w in f.leaves()))
+        with self._atoms.writing(lemmas, progress) as atoms:
             for start in range(0, len(flat), STEP):
                 chunk = flat[start : start + STEP]
                 scenes.update((s.formula, s) for s in self._encoder.flat(chunk, atoms))
@@ -221,7 +219,7 @@ class Codec:
             elif kind == "concepts":
                 x = self.concepts(x).formula if _is_text(x) else Formula(_words(x))
         formula = read_formula(x)
-        atoms = self._atoms.get(formula.leaves(), persist=False)
+        atoms = self._atoms.get(formula.leaves())
         items: dict[str, np.ndarray] = {}
         scene = self._encoder.build(formula, atoms, store=False, items=items)
         return scene, ({} if scene.code else items)
@@ -333,7 +331,7 @@ class Codec:
         meaning made the stored scenes that sit near a text's stock words (``anger``,
         ``phase``) win for every text (``bench/registers.py``)."""
         every = [*lemmas, *(w for w in rest if w not in lemmas), *self._senses.near(lemmas)]
-        atoms = self._atoms.get(every, persist=False)
+        atoms = self._atoms.get(every)
         return gist(np.stack([atoms[w] for w in every]))
 
     # ── meaning and names ───────────────────────────────────────────────────
@@ -347,7 +345,7 @@ class Codec:
         """The scene's gist ``(d,)`` int8 (:func:`~scenecodec.algebra.compress.gist`): its
         atoms summed without roles, as stored beside every scene."""
         leaves = self.leaves(scene.formula)
-        atoms = self._atoms.get(leaves, persist=False)
+        atoms = self._atoms.get(leaves)
         return gist(np.stack([atoms[w] for w in leaves]))
 
     def embed(self, lemmas: Sequence[str]) -> np.ndarray:

@@ -15,8 +15,8 @@ vectorised batch (:meth:`Encoder.flat`).
 >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash")
 >>> formula = parse_formula("(жар + страх → шаг) + тишина → вход")
 >>> made = MemoryAtoms(store, Atoms(HashEmbedder(), dim=1024, seed=0, alpha=0.5))
->>> atoms = made.get(formula.leaves(), persist=True)
->>> scene = Encoder(store).build(formula, atoms, store=True)
+>>> with made.writing(formula.leaves()) as atoms:
+...     scene = Encoder(store).build(formula, atoms, store=True)
 >>> scene.code, [c.code for c in scene.concepts]
 ('Δ2', ['Δ1', None])
 """
