@@ -23,15 +23,20 @@ def _writer(path, worker, count):
             codec.compress("жар + страх → вход")  # the same scene from every process
 
 
-def test_concurrent_writers_lose_nothing_and_never_duplicate_a_code(memory_path):
-    Codec.open(memory_path, embedder="hash").close()
+def _run_writers(path, workers, count):
+    """``workers`` processes of :func:`_writer` at once; each must exit cleanly."""
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(memory_path, w, 25)) for w in range(4)]
+    procs = [ctx.Process(target=_writer, args=(path, w, count)) for w in range(workers)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(120)
         assert p.exitcode == 0
+
+
+def test_concurrent_writers_lose_nothing_and_never_duplicate_a_code(memory_path):
+    Codec.open(memory_path, embedder="hash").close()
+    _run_writers(memory_path, 4, 25)
     with Codec.open(memory_path) as codec:
         scenes = codec.scenes()
     codes = [s.code for s in scenes]
@@ -42,13 +47,7 @@ def test_concurrent_writers_lose_nothing_and_never_duplicate_a_code(memory_path)
 
 
 def test_writers_on_a_brand_new_file_all_open_and_store(memory_path):
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(memory_path, w, 25)) for w in range(6)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    _run_writers(memory_path, 6, 25)
     with Codec.open(memory_path) as codec:
         assert codec.count() == 6 * 25 + 1
 
