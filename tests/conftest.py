@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
 
 from scenecodec import Codec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def script(relative: str) -> ModuleType:
+    """A script of the repository (``bench/…``, ``tools/…``) imported as a module."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

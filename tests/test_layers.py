@@ -6,21 +6,15 @@ these tests keep what the contracts do not see (``docs/architecture.md``).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import grimp
 import pytest
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "layers.py"
+from conftest import script
 
 
 @pytest.fixture(scope="module")
 def layers():
-    spec = importlib.util.spec_from_file_location("layers_tool", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script("tools/layers.py")
 
 
 @pytest.fixture(scope="module")
