@@ -304,11 +304,16 @@ class SQLiteStore:
 
     def scenes(self, offset: int = 0, limit: int | None = None) -> list[SceneRecord]:
         """Scenes in id order, ``limit`` of them from ``offset``."""
-        rows = self._db.execute(
+        return list(self.iter_scenes(offset, limit))
+
+    def iter_scenes(self, offset: int = 0, limit: int | None = None) -> Iterator[SceneRecord]:
+        """:meth:`scenes` read from the file 500 at a time, never all held at once."""
+        cursor = self._db.execute(
             f"SELECT {self._COLUMNS} FROM scenes ORDER BY id LIMIT ? OFFSET ?",
             (-1 if limit is None else limit, offset),
-        ).fetchall()
-        return self._records(rows)
+        )
+        while rows := cursor.fetchmany(500):
+            yield from self._records(rows)
 
     def sharing(
         self, lemmas: Sequence[str], limit: int, holding: str | None = None
@@ -402,10 +407,14 @@ class SQLiteStore:
         return self._vectors("SELECT id, vector FROM scenes WHERE is_part = 1 ORDER BY id", ())
 
     def _vectors(self, sql: str, args: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        rows = self._db.execute(sql, args).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        packed = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
-        return ids, packed.reshape(len(rows), self.settings.dim // 8)
+        """Ids and packed vectors, read 10,000 rows at a time (not a Python row each)."""
+        cursor, width = self._db.execute(sql, args), self.settings.dim // 8
+        ids, packed = [np.zeros(0, np.int64)], [np.zeros((0, width), np.uint8)]
+        while rows := cursor.fetchmany(10_000):
+            ids.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+            flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
+            packed.append(flat.reshape(len(rows), width))
+        return np.concatenate(ids), np.concatenate(packed)
 
     def close(self) -> None:
         """Close the connection."""

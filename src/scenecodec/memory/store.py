@@ -120,6 +120,10 @@ class Store(Protocol):
         """Scenes in id order."""
         ...
 
+    def iter_scenes(self, offset: int = 0, limit: int | None = None) -> Iterator[SceneRecord]:
+        """:meth:`scenes` read a chunk at a time: memory does not grow with their number."""
+        ...
+
     def sharing(
         self, lemmas: Sequence[str], limit: int, holding: str | None = None
     ) -> list[tuple[int, int]]:
