@@ -1,4 +1,5 @@
-"""Heavy reads over a large memory: ``list --limit 0 --json``, ``pulse`` and ``export``.
+"""Heavy reads over a large memory: ``list --limit 0 --json``, ``pulse``, and ``export``,
+``import`` and ``backup`` where the checkout has them.
 
 A memory of ``--scenes`` scenes of 3–7 concepts and an anchor over 20,000 words is
 built once with ``Codec.compress_many`` and the hash embedder (storage is what counts
@@ -105,8 +106,16 @@ def main() -> None:
                 *memory,
             ],
         }
-        if (args.src / "scenecodec" / "memory" / "transfer.py").exists():
-            commands["export"] = ["export", str(Path(tmp) / "out.jsonl"), *memory]
+        if (args.src / "scenecodec" / "memory" / "transfer.py").exists():  # not before
+            exported, copy = Path(tmp) / "out.jsonl", Path(tmp) / "copy.sqlite"
+            commands["export"] = ["export", str(exported), *memory]
+            commands["import (into a new memory)"] = [
+                "import",
+                str(exported),
+                "--memory",
+                str(copy),
+            ]
+            commands["backup"] = ["backup", str(Path(tmp) / "backup.sqlite"), *memory]
         rows = []
         for name, argv in commands.items():
             status, seconds, peak = run(argv, args.src)

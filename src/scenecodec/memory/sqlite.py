@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from scenecodec.errors import StoreError
+from scenecodec.memory.forget import forget, forgotten
 from scenecodec.memory.schema import ADDED, APPLICATION_ID, PHASES, SCHEMA, SCHEMA_VERSION
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
@@ -390,6 +391,20 @@ class SQLiteStore:
         """The state kept under ``name``, or ``None``."""
         row = self._db.execute("SELECT state FROM pulses WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for what works on the file as a whole (:mod:`.transfer`)."""
+        return self._db
+
+    def forget(self, ids: Sequence[int]) -> None:
+        """Remove the scenes ``ids`` in one transaction (:func:`.forget.forget`)."""
+        with self.transaction():
+            forget(self._db, ids)
+
+    def forgotten(self) -> int:
+        """How many scenes were ever forgotten here (:func:`.forget.forgotten`)."""
+        return forgotten(self._db)
 
     def count(self) -> int:
         """Number of stored scenes."""

@@ -152,6 +152,15 @@ class Store(Protocol):
         """The state kept under ``name``, or ``None``."""
         ...
 
+    def forget(self, ids: Sequence[int]) -> None:
+        """Remove the scenes ``ids`` (all or none: a missing one is a
+        :class:`~scenecodec.errors.NotFoundError`); their codes are never given again."""
+        ...
+
+    def forgotten(self) -> int:
+        """How many scenes were ever forgotten: an index that saw another number rebuilds."""
+        ...
+
     def count(self) -> int:
         """How many scenes are stored."""
         ...
