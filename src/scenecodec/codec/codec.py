@@ -19,7 +19,7 @@ take a codec (:func:`scenecodec.expand`, ``pulse``, ``stream``, ``roles``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Unpack
 
@@ -239,7 +239,11 @@ class Codec:
 
     def scenes(self, offset: int = 0, limit: int | None = None) -> list[Scene]:
         """Stored scenes in code order."""
-        return [self._encoder.scene(r) for r in self.store.scenes(offset, limit)]
+        return list(self.iter_scenes(offset, limit))
+
+    def iter_scenes(self, offset: int = 0, limit: int | None = None) -> Iterator[Scene]:
+        """:meth:`scenes` read a chunk at a time (the memory's size does not count)."""
+        return (self._encoder.scene(r) for r in self.store.iter_scenes(offset, limit))
 
     def count(self) -> int:
         """How many scenes are stored."""

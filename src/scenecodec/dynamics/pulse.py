@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from scenecodec.algebra import hv
+from scenecodec.algebra.packed import PackedRows
 from scenecodec.codec import Codec, Scene
 from scenecodec.dynamics import activation as actr
 from scenecodec.dynamics.lifecycle import (
@@ -87,10 +88,8 @@ class Pulse:
         self._vectors: dict[str, np.ndarray] = {}
         self._gists: dict[str, np.ndarray] = {}
         ids, packed = codec.store.vectors_since(0, "gist")
-        self._ids = [int(i) for i in ids]
-        scale = np.float32(1.0 / np.sqrt(codec.atoms.dim))
-        self._patterns = hv.unpack(packed, codec.atoms.dim).astype(np.float32) * scale
-        self._row = {f"Δ{i}": n for n, i in enumerate(self._ids)}
+        self._ids = ids  # (n,) int64, and the gists: no Python object per stored scene
+        self._patterns = PackedRows(packed, codec.atoms.dim)
         aim = codec.resolve(goal) if goal else seed
         self._aim = codec.meaning(aim)
 
@@ -204,8 +203,7 @@ class Pulse:
     def _resonate(self, t: int) -> tuple[list[dict], int]:
         if not len(self._patterns) or not self.items:
             return [], 0
-        exclude = np.zeros(len(self._ids), bool)
-        exclude[[self._row[i.key] for i in self.items if i.key in self._row]] = True
+        exclude = np.isin(self._ids, [int(i.key[1:]) for i in self.items if i.key[0] == "Δ"])
         state = sum(
             (i.probability * self._gist(i).astype(np.float32) for i in self.items),
             np.zeros(self.codec.atoms.dim, np.float32),
@@ -311,10 +309,9 @@ class Pulse:
 
     def learn(self, scene: Scene) -> None:
         """Add a scene stored while the pulse runs to what can resonate."""
-        if scene.code is not None and scene.code not in self._row:
-            self._row[scene.code] = len(self._ids)
-            self._ids.append(int(scene.code[1:]))
-            self._patterns = np.vstack([self._patterns, self._pattern(scene)[None, :]])
+        if scene.code is not None and not np.any(self._ids == int(scene.code[1:])):
+            self._ids = np.append(self._ids, int(scene.code[1:]))
+            self._patterns.append(hv.pack(self.codec.gist(scene)))
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scenecodec.algebra.packed import PackedRows
+
 __all__ = ["BETA", "EPSILON", "MAX_STEPS", "RESONATES", "TOP", "Settled", "settle"]
 
 BETA = 32.0
@@ -66,7 +68,7 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 def settle(
-    patterns: np.ndarray,
+    patterns: np.ndarray | PackedRows,
     state: np.ndarray,
     beta: float = BETA,
     exclude: np.ndarray | None = None,
@@ -74,8 +76,10 @@ def settle(
     """Iterate the update from ``state`` ``(d,)`` over unit-length ``patterns`` ``(n, d)``
     (less the rows flagged in ``exclude`` ``(n,)``) until it moves less than
     :data:`EPSILON` or :data:`MAX_STEPS` steps pass. ``weights`` covers all ``n`` rows
-    (0 outside the :data:`TOP` nearest and for excluded rows)."""
-    x = np.asarray(patterns, dtype=np.float32)
+    (0 outside the :data:`TOP` nearest and for excluded rows). Bipolar patterns may
+    stay packed (:class:`~scenecodec.algebra.packed.PackedRows`): only the :data:`TOP`
+    nearest are unpacked."""
+    x = patterns if isinstance(patterns, PackedRows) else np.asarray(patterns, np.float32)
     xi = np.asarray(state, dtype=np.float32)
     xi = xi / max(float(np.linalg.norm(xi)), 1e-12)
     sims = x @ xi if len(x) else np.zeros(0, np.float32)

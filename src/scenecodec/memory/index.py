@@ -43,8 +43,12 @@ class SceneIndex:
     def __init__(self, dim: int, column: str = "vector"):
         self.dim = dim
         self.column = column
-        self._full = faiss.IndexBinaryFlat(dim)
-        self._sketch = faiss.IndexBinaryFlat(min(SKETCH_BITS, dim))
+        self._forgotten = 0
+        self._clear()
+
+    def _clear(self) -> None:
+        self._full = faiss.IndexBinaryFlat(self.dim)
+        self._sketch = faiss.IndexBinaryFlat(min(SKETCH_BITS, self.dim))
         self._ids = np.zeros(0, dtype=np.int64)
 
     def __len__(self) -> int:
@@ -64,7 +68,12 @@ class SceneIndex:
             self._ids = np.concatenate([self._ids, np.asarray(ids, dtype=np.int64)])
 
     def refresh(self, store: Store) -> None:
-        """Add the scenes stored since the last refresh."""
+        """Add the scenes stored since the last refresh; start again from the file when
+        scenes were forgotten since (by any process)."""
+        forgotten = store.forgotten()  # read before the vectors: a forget in between shows next
+        if forgotten != self._forgotten:
+            self._clear()
+            self._forgotten = forgotten
         self.add(*store.vectors_since(self.last, self.column))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

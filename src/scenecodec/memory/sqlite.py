@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from scenecodec.errors import StoreError
+from scenecodec.memory.forget import forget, forgotten
 from scenecodec.memory.schema import ADDED, APPLICATION_ID, PHASES, SCHEMA, SCHEMA_VERSION
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
@@ -304,11 +305,16 @@ class SQLiteStore:
 
     def scenes(self, offset: int = 0, limit: int | None = None) -> list[SceneRecord]:
         """Scenes in id order, ``limit`` of them from ``offset``."""
-        rows = self._db.execute(
+        return list(self.iter_scenes(offset, limit))
+
+    def iter_scenes(self, offset: int = 0, limit: int | None = None) -> Iterator[SceneRecord]:
+        """:meth:`scenes` read from the file 500 at a time, never all held at once."""
+        cursor = self._db.execute(
             f"SELECT {self._COLUMNS} FROM scenes ORDER BY id LIMIT ? OFFSET ?",
             (-1 if limit is None else limit, offset),
-        ).fetchall()
-        return self._records(rows)
+        )
+        while rows := cursor.fetchmany(500):
+            yield from self._records(rows)
 
     def sharing(
         self, lemmas: Sequence[str], limit: int, holding: str | None = None
@@ -386,6 +392,20 @@ class SQLiteStore:
         row = self._db.execute("SELECT state FROM pulses WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for what works on the file as a whole (:mod:`.transfer`)."""
+        return self._db
+
+    def forget(self, ids: Sequence[int]) -> None:
+        """Remove the scenes ``ids`` in one transaction (:func:`.forget.forget`)."""
+        with self.transaction():
+            forget(self._db, ids)
+
+    def forgotten(self) -> int:
+        """How many scenes were ever forgotten here (:func:`.forget.forgotten`)."""
+        return forgotten(self._db)
+
     def count(self) -> int:
         """Number of stored scenes."""
         return int(self._db.execute("SELECT count(*) FROM scenes").fetchone()[0])
@@ -402,10 +422,14 @@ class SQLiteStore:
         return self._vectors("SELECT id, vector FROM scenes WHERE is_part = 1 ORDER BY id", ())
 
     def _vectors(self, sql: str, args: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        rows = self._db.execute(sql, args).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        packed = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
-        return ids, packed.reshape(len(rows), self.settings.dim // 8)
+        """Ids and packed vectors, read 10,000 rows at a time (not a Python row each)."""
+        cursor, width = self._db.execute(sql, args), self.settings.dim // 8
+        ids, packed = [np.zeros(0, np.int64)], [np.zeros((0, width), np.uint8)]
+        while rows := cursor.fetchmany(10_000):
+            ids.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+            flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
+            packed.append(flat.reshape(len(rows), width))
+        return np.concatenate(ids), np.concatenate(packed)
 
     def close(self) -> None:
         """Close the connection."""

@@ -120,6 +120,10 @@ class Store(Protocol):
         """Scenes in id order."""
         ...
 
+    def iter_scenes(self, offset: int = 0, limit: int | None = None) -> Iterator[SceneRecord]:
+        """:meth:`scenes` read a chunk at a time: memory does not grow with their number."""
+        ...
+
     def sharing(
         self, lemmas: Sequence[str], limit: int, holding: str | None = None
     ) -> list[tuple[int, int]]:
@@ -146,6 +150,15 @@ class Store(Protocol):
 
     def get_pulse(self, name: str) -> str | None:
         """The state kept under ``name``, or ``None``."""
+        ...
+
+    def forget(self, ids: Sequence[int]) -> None:
+        """Remove the scenes ``ids`` (all or none: a missing one is a
+        :class:`~scenecodec.errors.NotFoundError`); their codes are never given again."""
+        ...
+
+    def forgotten(self) -> int:
+        """How many scenes were ever forgotten: an index that saw another number rebuilds."""
         ...
 
     def count(self) -> int:

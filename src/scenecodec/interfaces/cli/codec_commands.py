@@ -6,6 +6,7 @@ COMMAND --help`` shows its options and examples, ``tests/test_cli.py`` runs them
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from scenecodec.errors import InputError
 from scenecodec.interfaces.cli.app import app, emit, file_formulas, out, progress_bar
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import decoded_table, recalled_table, scene_lines
+from scenecodec.interfaces.cli.stream import emit_items
 
 __all__ = ["compress", "concepts", "decode", "list_scenes", "recall", "show", "split"]
 
@@ -236,17 +238,19 @@ def list_scenes(
     memory: MemoryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List stored scenes in code order."""
+    """List stored scenes in code order, each printed as it is read (memory does not
+    grow with --limit 0 over a large memory)."""
     with Codec.open(memory) as codec:
-        scenes = codec.scenes(offset, limit or None)
         total = codec.count()
-
-        def render() -> None:
-            for s in scenes:
-                out.print(f"{s.code:>6}  {s.glyph}  {s.formula}")
-            out.print(f"{len(scenes)} of {total} scenes")
-
-        emit(as_json, {"scenes": [s.to_dict() for s in scenes], "total": total}, render)
+        scenes = codec.iter_scenes(offset, limit or None)
+        if as_json:
+            emit_items(sys.stdout, "scenes", (s.to_dict() for s in scenes), {"total": total})
+            return
+        shown = 0
+        for s in scenes:
+            out.print(f"{s.code:>6}  {s.glyph}  {s.formula}")
+            shown += 1
+        out.print(f"{shown} of {total} scenes")
 
 
 @app.command()
