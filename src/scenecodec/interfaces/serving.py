@@ -13,7 +13,8 @@ every real request away (or, past the file-descriptor limit, leave it unanswered
   connection still waiting for its request head, so idle sockets give way to real requests.
 
 Keep-alive connections are closed after :data:`KEEP_ALIVE` idle seconds (uvicorn's
-``timeout_keep_alive``); the listen queue is uvicorn's ``backlog`` (2,048).
+``timeout_keep_alive``); the listen queue (uvicorn's ``backlog``) is as long as the cap,
+since asyncio accepts that many at once, each taking a descriptor before any gives way.
 
 >>> connections() >= 1
 True
@@ -40,11 +41,12 @@ CONNECTIONS = 256
 
 
 def connections() -> int:
-    """The cap on open connections: :data:`CONNECTIONS`, or half the process's
-    file-descriptor limit where that is lower (the memory, the model and the log need
-    descriptors too)."""
+    """The cap on open connections: :data:`CONNECTIONS`, or a quarter of the process's
+    file-descriptor limit where that is lower: beside the open ones, asyncio may accept as
+    many again (the listen queue, :func:`config`'s ``backlog``) before the oldest give way,
+    and the memory, the model and the log need descriptors too."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return CONNECTIONS if soft == resource.RLIM_INFINITY else max(1, min(CONNECTIONS, soft // 2))
+    return CONNECTIONS if soft == resource.RLIM_INFINITY else max(1, min(CONNECTIONS, soft // 4))
 
 
 class Protocol(H11Protocol):
@@ -100,5 +102,6 @@ def config(app: Any, host: str, port: int) -> uvicorn.Config:
         port=port,
         http=Protocol,
         timeout_keep_alive=KEEP_ALIVE,
+        backlog=connections(),  # asyncio accepts up to this many sockets at a time
         log_level="warning",
     )
