@@ -58,6 +58,8 @@ def page(serve, tmp_path_factory):
 
         tab.route("**/*", only_ours)
         tab.on("pageerror", lambda e: errors.append(str(e)))
+        refused = "Content Security Policy"  # anything the headers keep from loading or running
+        tab.on("console", lambda m: errors.append(m.text) if refused in m.text else None)
         tab.goto(f"{client.base_url}/?token={TOKEN}")
         yield tab
         browser.close()

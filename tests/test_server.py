@@ -1,17 +1,30 @@
 """The HTTP API over real HTTP: a started server, its token, its size limit, and bad input
-on every endpoint, each answered with a JSON error and a 4xx status."""
+on every endpoint, each answered with a JSON error and a 4xx status; reads that never wait
+behind long work, long work within its time budget, slow and idle clients timed out and
+capped, foreign Host headers refused and the security headers on every answer."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import resource
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
+import uvicorn
 
-from scenecodec.interfaces.server import COOKIE
+from scenecodec.interfaces import guard, server, serving
+from scenecodec.interfaces.lanes import BUDGET
+from scenecodec.interfaces.server import COOKIE, create_app
+from scenecodec.interfaces.serving import config
 from test_cli import js
 
 TOKEN = "s3cret"
@@ -106,7 +119,8 @@ def test_the_pulse_streams_its_progress(api):
     story = "Шёл снег. Мороз трещал. Дети катались на санках. Банк поднял ставку. Семья считала."
     with client.stream("POST", "/pulse/stream", json={"text": story}) as r:
         events = [json.loads(line) for line in r.iter_lines() if line]
-    assert events[0]["stage"] == "stream" and events[-1]["timeline"]["segments"]
+    stages = list(dict.fromkeys(e["stage"] for e in events[:-1]))
+    assert stages == ["reading", "segmenting", "stream"] and events[-1]["timeline"]["segments"]
     assert "empty text" in _err(client.post("/pulse/stream", json={"text": " "}), 400)
     _err(client.post("/pulse/stream", json={"scene": "Δ999"}), 404)
 
@@ -168,7 +182,9 @@ def test_the_openapi_schema_documents_every_error(api):
     for path, methods in schema["paths"].items():
         for method, op in methods.items():
             documented = {k for k, v in op["responses"].items() if "ErrorOut" in json.dumps(v)}
-            assert documented == {"400", "401", "404", "409", "413", "422"}, (method, path)
+            every = {"400", "401", "404", "408", "409", "413", "422"}
+            long = path in ("/compress", "/expand", "/pulse", "/pulse/stream")
+            assert documented == every | ({"503"} if long else set()), (method, path)
     refused = api.request("TRACE", "/split")
     assert refused.headers["allow"] == "POST" and _err(refused, 405)
 
@@ -191,3 +207,202 @@ def test_fuzzed_requests_get_documented_answers_and_never_a_server_error(serve, 
     )
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout and "failed" not in run.stdout.split("SUMMARY")[-1]
+
+
+# ── one request cannot freeze the server (issue 17, defects 3 and 7) ───────────────
+
+
+@pytest.fixture
+def live(tmp_path):
+    """Start the app in a uvicorn server on a thread of this process (``serving.config``,
+    as ``serve`` does), so that a test can hold its long work; returns a client."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(budget: float = BUDGET) -> httpx.Client:
+        app = create_app(tmp_path / "m.sqlite", budget=budget)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        running = uvicorn.Server(config(app, "127.0.0.1", port))
+        thread = threading.Thread(target=running.run, daemon=True)
+        thread.start()
+        servers.append((running, thread))
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+        for _ in range(300):
+            if running.started:
+                return client
+            thread.join(0.1)
+        pytest.fail("the server did not start")
+
+    yield start
+    for running, thread in servers:
+        running.should_exit = True
+        thread.join(30)
+
+
+class Held:
+    """A stand-in for long work: it waits, inside the work codec's thread, until released."""
+
+    def __init__(self):
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, *_, **__) -> SimpleNamespace:
+        self.entered.set()
+        assert self.release.wait(120)
+        return SimpleNamespace(to_dict=lambda: {"held": True})
+
+
+def _in_thread(call) -> tuple[threading.Thread, list]:
+    out: list = []
+    thread = threading.Thread(target=lambda: out.append(call()), daemon=True)
+    thread.start()
+    return thread, out
+
+
+def test_reads_answer_while_long_work_holds_the_work_codec(live, monkeypatch):
+    client = live()
+    code = client.post("/compress", json={"concepts": "жар + страх → шаг"}).json()["code"]
+    held = Held()
+    monkeypatch.setattr(server, "run_pulse", held)
+    long, answer = _in_thread(lambda: client.post("/pulse", json={"scene": code}))
+    assert held.entered.wait(60)
+    reads = [
+        client.get("/status"),
+        client.get("/scenes"),
+        client.get(f"/scenes/{code}"),
+        client.post("/recall", json={"cue": "жар страх", "k": 2}),
+        client.post("/split", json={"name": "жарстрахшаг"}),
+        client.post("/concepts", json={"text": "жаркая тревожная тишина"}),
+        client.post("/decode", json={"vector": [1.0] * 1024}),
+        client.get("/"),
+    ]
+    assert [r.status_code for r in reads] == [200] * len(reads)
+    assert long.is_alive() and not answer  # every read answered while the pulse still ran
+    assert reads[0].json()["scenes"] == 1
+    held.release.set()
+    long.join(60)
+    assert answer[0].json() == {"held": True}
+
+
+def test_long_work_waits_its_budget_at_most_then_is_told_busy(live, monkeypatch):
+    client = live(budget=1)
+    held = Held()
+    monkeypatch.setattr(server, "run_pulse", held)
+    long, _ = _in_thread(lambda: client.post("/pulse", json={"scene": "жар"}))
+    assert held.entered.wait(60)
+    busy = client.post("/expand", json={"scene": "жар"})
+    assert "one at a time" in _err(busy, 503) and busy.headers["retry-after"] == "1"
+    held.release.set()
+    long.join(60)
+
+
+def test_long_work_stops_at_its_time_budget(live, monkeypatch):
+    client = live(budget=1)
+
+    def endless(codec, x, *, progress, **_):
+        while True:  # a pulse that would never end: each tick reports its progress
+            progress("pulse", 1, 0)
+            time.sleep(0.01)
+
+    monkeypatch.setattr(server, "run_pulse", endless)
+    assert "time budget of 1 s" in _err(client.post("/pulse", json={"scene": "жар"}), 503)
+    with client.stream("POST", "/pulse/stream", json={"scene": "жар"}) as r:
+        events = [json.loads(line) for line in r.iter_lines() if line]
+    assert events[0] == {"stage": "pulse", "done": 1, "total": 0}
+    assert "time budget" in events[-1]["error"]
+    assert client.post("/compress", json={"concepts": "жар → шаг"}).status_code == 200
+
+
+def test_a_half_sent_request_head_is_closed(live, monkeypatch):
+    monkeypatch.setattr(serving, "HEAD_TIMEOUT", 0.5)
+    client = live()
+    with socket.create_connection(("127.0.0.1", client.base_url.port), timeout=60) as slow:
+        slow.sendall(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finished
+        assert slow.recv(1024) == b""  # closed by the server, no answer
+    assert client.get("/status").status_code == 200
+
+
+def test_a_body_that_does_not_arrive_is_answered_408(live, monkeypatch):
+    monkeypatch.setattr(guard, "BODY_TIMEOUT", 0.5)
+    client = live()
+    with socket.create_connection(("127.0.0.1", client.base_url.port), timeout=60) as slow:
+        slow.sendall(
+            b"POST /concepts HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+            b'content-length: 100\r\n\r\n{"text": '
+        )
+        head, _, body = slow.recv(65536).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408")
+    assert "did not arrive" in json.loads(body)["error"]
+
+
+def test_idle_sockets_do_not_keep_real_requests_out(tmp_path):
+    """A server limited to 256 file descriptors, 1,000 idle sockets open against it: a
+    real request is still answered (the oldest idle connections give way)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "scenecodec", "serve", "--port", f"{port}"]
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    proc = subprocess.Popen(
+        [*command, "--memory", tmp_path / "m.sqlite"],
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)),
+        stderr=subprocess.DEVNULL,
+    )
+    idle: list[socket.socket] = []
+    try:
+        url = f"http://127.0.0.1:{port}/status"
+        for _ in range(300):
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(url).status_code == 200:
+                    break
+            time.sleep(0.2)
+        for _ in range(1000):
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=60))
+        assert httpx.get(url, timeout=60).json()["scenes"] == 0
+        assert idle[0].recv(1) == b""  # the oldest idle connection was closed for it
+    finally:
+        for s in idle:
+            s.close()
+        proc.terminate()
+        proc.wait(30)
+
+
+def test_a_foreign_host_is_refused_even_with_the_token(api):
+    client = api
+    port = client.base_url.port
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example"):
+        refused = client.get("/status", headers={"host": host})
+        assert host in _err(refused, 400)
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "LOCALHOST"):
+        assert client.get("/status", headers={"host": host}).status_code == 200
+
+
+def test_every_answer_carries_the_security_headers(api):
+    client = api
+    bare = httpx.Client(base_url=client.base_url, timeout=30)
+    answers = {
+        "page": client.get("/"),
+        "script": client.get("/web/app.js"),
+        "docs": client.get("/docs"),
+        "status": client.get("/status"),
+        "missing": client.get("/nowhere"),
+        "no token": bare.get("/status"),
+        "foreign host": client.get("/status", headers={"host": "evil.example"}),
+        "too large": client.post("/concepts", content=b"x" * 1_100_000),
+    }
+    bare.close()
+    for what, r in answers.items():
+        assert r.headers["x-content-type-options"] == "nosniff", what
+        assert r.headers["referrer-policy"] == "no-referrer", what
+        assert r.headers["x-frame-options"] == "DENY", what
+        csp = r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp, what
+    assert "script-src 'self';" in answers["page"].headers["content-security-policy"]
+    assert "'unsafe-inline'" in answers["docs"].headers["content-security-policy"]
+    # the page and the docs load only their own files, all of them served
+    for page in (answers["page"], answers["docs"]):
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert assets and not [a for a in assets if "//" in a]
+        for asset in assets:
+            if not asset.startswith("data:"):
+                assert client.get("/" + asset.lstrip("/")).status_code == 200, asset

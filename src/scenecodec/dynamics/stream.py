@@ -43,6 +43,7 @@ from scenecodec.language.morph import tokenize
 from scenecodec.progress import Progress
 
 __all__ = [
+    "CHUNK",
     "GAMMA",
     "MIN_SENTENCES",
     "WINDOW",
@@ -67,6 +68,8 @@ WINDOW = 12
 """Sentences whose surprises set the mean and deviation a new one is judged against."""
 MIN_SENTENCES = 2
 """Fewest sentences of a segment."""
+CHUNK = 256
+"""Lemmas embedded between two progress reports (and time-budget checks) of :func:`vectors`."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,20 @@ def sentences(text: str) -> list[Sentence]:
     return [Sentence(s.text, s.start, s.stop) for s in sentenize(text) if s.text.strip()]
 
 
-def vectors(embedder: Embedder, found: Sequence[Sentence]) -> np.ndarray:
+def vectors(
+    embedder: Embedder, found: Sequence[Sentence], progress: Progress | None = None
+) -> np.ndarray:
     """Unit vectors ``(n, e)`` of sentences: the mean embedding of each one's content-word
-    lemmas (a sentence without one: its own embedding)."""
+    lemmas (a sentence without one: its own embedding). ``progress("reading", lemmas
+    embedded, lemmas)`` after every :data:`CHUNK`."""
     lemmas = [[t.lemma for t in tokenize(s.text) if t.content] for s in found]
     distinct = sorted({w for ws in lemmas for w in ws})
-    table = dict(zip(distinct, embedder.embed(distinct), strict=True)) if distinct else {}
+    table: dict[str, np.ndarray] = {}
+    for start in range(0, len(distinct), CHUNK):
+        chunk = distinct[start : start + CHUNK]
+        table.update(zip(chunk, embedder.embed(chunk), strict=True))
+        if progress is not None:
+            progress("reading", start + len(chunk), len(distinct))
     bare = [i for i, ws in enumerate(lemmas) if not ws]
     alone = dict(zip(bare, embedder.embed([found[i].text for i in bare]), strict=True))
     out = np.stack(
@@ -145,12 +156,13 @@ def modularity(adjacency: np.ndarray, cuts: list[int]) -> float:
     return q / total
 
 
-def refine(vectors: np.ndarray, cuts: list[int]) -> list[int]:
+def refine(vectors: np.ndarray, cuts: list[int], progress: Progress | None = None) -> list[int]:
     """Cuts refined on the sentences' similarity graph (cosines, negatives as 0): each
     moved, between its neighbours, to where the graph's modularity is highest; a cut with
     no room for :data:`MIN_SENTENCES` on either side is dropped. (Also removing cuts that
     lower the modularity was tried: modularity favours few long parts, and Pk on
-    ``bench/segmentation.py`` went from 0.220 to 0.314.)"""
+    ``bench/segmentation.py`` went from 0.220 to 0.314.) ``progress("segmenting", cut,
+    cuts)`` after each cut."""
     adjacency = np.clip(vectors @ vectors.T, 0.0, None).astype(np.float64)
     np.fill_diagonal(adjacency, 0.0)
     out = list(cuts)
@@ -166,12 +178,17 @@ def refine(vectors: np.ndarray, cuts: list[int]) -> list[int]:
             key=lambda p: (modularity(adjacency, [*out[:k], p, *out[k + 1 :]]), -abs(p - out[k])),
         )
         k += 1
+        if progress is not None:
+            progress("segmenting", k - 1, len(out) - 1)
     return out
 
 
-def segment(vectors: np.ndarray, gamma: float = GAMMA) -> list[int]:
-    """The refined cuts of unit sentence ``vectors`` ``(n, e)``: indices opening segments."""
-    return refine(vectors, boundaries(vectors, gamma))
+def segment(
+    vectors: np.ndarray, gamma: float = GAMMA, progress: Progress | None = None
+) -> list[int]:
+    """The refined cuts of unit sentence ``vectors`` ``(n, e)``: indices opening segments
+    (``progress`` as :func:`refine` calls it)."""
+    return refine(vectors, boundaries(vectors, gamma), progress)
 
 
 def stream(
@@ -188,7 +205,8 @@ def stream(
     its part's scene — so that the lifecycle decides what recurs, holds, fades or
     condenses. Returns the pulse's :class:`~scenecodec.dynamics.timeline.Timeline`
     with ``segments``; the state is kept under ``name`` (default ``"stream Δn"``, the
-    first scene's code). ``progress("stream", parts done, parts)``.
+    first scene's code). ``progress`` is called as ``("reading", lemmas embedded, lemmas)``,
+    ``("segmenting", cuts placed, cuts)``, then ``("stream", parts done, parts)``.
 
     >>> import tempfile, pathlib
     >>> text = "Шёл снег. Мороз трещал. Дети катались на санках. " * 2 + (
@@ -203,7 +221,7 @@ def stream(
     found = sentences(text)
     if not found:
         raise InputError("no sentences in the text")
-    cuts = segment(vectors(codec.atoms.embedder, found), gamma)
+    cuts = segment(vectors(codec.atoms.embedder, found, progress), gamma, progress)
     parts = [found[a:b] for a, b in itertools.pairwise([*cuts, len(found)])]
     scenes = [codec.compress(text=" ".join(s.text for s in parts[0]))]
     first = str(scenes[0].code)

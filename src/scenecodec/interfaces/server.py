@@ -21,14 +21,20 @@ endpoint answers with exactly the JSON object the CLI prints with ``--json``:
                           pulse timeline
 ========================  =================================================
 
-With a token (``--token`` or ``$SCENECODEC_TOKEN``) every endpoint, the page and the docs
-included, wants ``Authorization: Bearer <token>`` (or the cookie a browser gets by opening
-``/?token=<token>`` once). A request body over :data:`MAX_BODY` bytes is
-refused before it is read whole. Every error is a JSON body ``{"error": "…"}`` with a 4xx
-status (400 bad input, 401 no or wrong token, 404 not found, 409 the memory refused,
-413 too large, 422 malformed JSON or fields); an unexpected failure is a 500 with
-``{"error": "internal error"}`` and no traceback. One codec serves all requests, one at a
-time (SQLite and the in-memory indexes are not shared across threads).
+Every request first passes :class:`~scenecodec.interfaces.guard.Guard`: an allowed
+``Host`` (DNS rebinding refused), the token (``--token`` or ``$SCENECODEC_TOKEN``: then
+every endpoint, the page and the docs included, wants ``Authorization: Bearer <token>``
+or the cookie a browser gets by opening ``/?token=<token>`` once), and a body of at most
+:data:`MAX_BODY` bytes that arrives in time; every answer carries a Content-Security-Policy
+and the other security headers. Every error is a JSON body ``{"error": "…"}`` with a 4xx
+status (400 bad input or a foreign Host, 401 no or wrong token, 404 not found, 408 a body
+too slow, 409 the memory refused, 413 too large, 422 malformed JSON or fields) or 503
+(long work over its time budget, or busy); an unexpected failure is a 500 with
+``{"error": "internal error"}`` and no traceback.
+
+Reads and long work run on codecs of their own (:mod:`~scenecodec.interfaces.lanes`):
+status, the stored scenes, recall, split, concepts and decode never wait behind a
+compress, an expand or a pulse, which run one at a time, each within its time budget.
 
 This module is a thin shell over :class:`~scenecodec.codec.Codec`; FastAPI does the HTTP,
 and ``fastapi-offline`` serves the docs' Swagger UI from the package instead of a CDN.
@@ -36,20 +42,18 @@ and ``fastapi-offline`` serves the docs' Swagger UI from the package instead of 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import asyncio
 import json
+import math
 import os
-import queue
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
-from itertools import chain
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
+import anyio
+import anyio.from_thread
 import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -58,24 +62,28 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
-from starlette.requests import cookie_parser
 
 from scenecodec.codec import Codec
 from scenecodec.dynamics.pulse import pulse as run_pulse
 from scenecodec.dynamics.stream import stream as read_stream
 from scenecodec.errors import InputError, NotFoundError, ScenecodecError
 from scenecodec.expansion.expand import expand as expand_scene
+from scenecodec.interfaces.guard import (
+    BODY_TIMEOUT,
+    COOKIE,
+    HOSTS,
+    HOSTS_ENV,
+    MAX_BODY,
+    Guard,
+    error,
+)
+from scenecodec.interfaces.lanes import BUDGET, Busy, Lanes, OverBudget
 from scenecodec.progress import Progress
 
-__all__ = ["COOKIE", "ERRORS", "MAX_BODY", "TOKEN_ENV", "ErrorOut", "create_app"]
+__all__ = ["COOKIE", "ERRORS", "LONG", "MAX_BODY", "TOKEN_ENV", "ErrorOut", "create_app"]
 
-MAX_BODY = 1_000_000
-"""Largest request body in bytes: a 1 MB text is the largest the language layer is
-measured on."""
 TOKEN_ENV = "SCENECODEC_TOKEN"
 """The environment variable a token is read from when none is given."""
-COOKIE = "scenecodec_token"
-"""The cookie that keeps a browser let in (a hash of the token, never the token itself)."""
 WEB = Path(str(resources.files("scenecodec.interfaces") / "web"))
 """The page and its vendored libraries."""
 
@@ -134,104 +142,44 @@ class ErrorOut(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": why}
     for status, why in {
-        400: "bad input (the CLI's one-line message)",
+        400: "bad input (the CLI's one-line message), or a Host this server does not serve",
         401: "no token, or a wrong one",
         404: "no such scene, pulse or path",
+        408: f"the request body did not arrive within {BODY_TIMEOUT:g} s",
         409: "the memory refused (another program's file, other settings)",
         413: f"request body over {MAX_BODY:,} bytes",
         422: "malformed JSON, or a field of the wrong type or out of range",
     }.items()
 }
 """The error answers every endpoint documents in the OpenAPI schema."""
+LONG: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": ErrorOut,
+        "description": "long work stopped at its time budget, or busy past it (Retry-After)",
+    }
+}
+"""The answer long work (compress, expand, pulse) documents besides :data:`ERRORS`."""
 
 
 def _status(e: ScenecodecError) -> int:
     """The status one of our errors is answered with: 404 not found, 400 other bad input,
-    409 the memory refused."""
+    503 over the time budget or busy, 409 the memory refused."""
+    if isinstance(e, OverBudget | Busy):
+        return 503
     return 404 if isinstance(e, NotFoundError) else 400 if isinstance(e, InputError) else 409
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
-
-
-class _Guard:
-    """ASGI middleware: the token, and the body cap (by its declared length, and counted as
-    it streams in, so a body without a length is cut off too).
-
-    The token is taken from ``Authorization: Bearer …``, from the :data:`COOKIE` cookie, or
-    from a ``?token=`` query; a request let in by its query also gets the cookie (HTTP-only,
-    same-site strict), so a browser that opened ``/?token=…`` stays let in.
-    """
-
-    def __init__(self, app: Any, secret: str | None):
-        self.app = app
-        self.secret = secret
-        self.cookie = hashlib.sha256(f"scenecodec:{secret}".encode()).hexdigest()
-
-    def admitted(self, scope: dict) -> tuple[bool, bool]:
-        """(let in, by the query)."""
-        if self.secret is None:
-            return True, False
-        headers = dict(scope.get("headers", ()))
-        cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
-        query = parse_qs(scope.get("query_string", b"").decode("ascii", "replace"))
-        secret = self.secret.encode()
-        cookie = cookies.get(COOKIE, "")
-        if hmac.compare_digest(
-            headers.get(b"authorization", b""), b"Bearer " + secret
-        ) or hmac.compare_digest(cookie.encode(), self.cookie.encode()):
-            return True, False
-        by_query = any(hmac.compare_digest(t.encode(), secret) for t in query.get("token", []))
-        return by_query, by_query
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        admitted, by_query = self.admitted(scope)
-        if not admitted:
-            await _error(401, "a token is required (Authorization: Bearer …, or open /?token=…)")(
-                scope, receive, send
-            )
-            return
-        headers = dict(scope.get("headers", ()))
-        length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            await _error(413, f"request body over {MAX_BODY:,} bytes")(scope, receive, send)
-            return
-        body = bytearray()
-        more = True
-        while more:  # buffer the body (at most MAX_BODY bytes), then replay it
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > MAX_BODY:
-                await _error(413, f"request body over {MAX_BODY:,} bytes")(scope, receive, send)
-                return
-        replayed = False
-
-        async def replay() -> dict:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
-
-        async def remember(message: dict) -> None:
-            if by_query and message["type"] == "http.response.start":
-                cookie = f"{COOKIE}={self.cookie}; HttpOnly; SameSite=Strict; Path=/".encode()
-                message = {**message, "headers": [*message["headers"], (b"set-cookie", cookie)]}
-            await send(message)
-
-        await self.app(scope, replay, remember)
-
-
-def create_app(memory: str | Path | None = None, token: str | None = None) -> FastAPI:
+def create_app(
+    memory: str | Path | None = None,
+    token: str | None = None,
+    *,
+    hosts: Iterable[str] = (),
+    budget: float = BUDGET,
+) -> FastAPI:
     """The API over the memory at ``memory`` (default: as the CLI finds it), guarded by
-    ``token`` (default ``$SCENECODEC_TOKEN``; none: open).
+    ``token`` (default ``$SCENECODEC_TOKEN``; none: open), answering to the ``Host``
+    names :data:`~scenecodec.interfaces.guard.HOSTS`, ``hosts`` and
+    ``$SCENECODEC_ALLOW_HOSTS``; long work stops after ``budget`` seconds.
 
     >>> import tempfile, pathlib
     >>> app = create_app(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", token="t")
@@ -239,14 +187,13 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
     ['/compress', '/concepts', '/decode']
     """
     secret = token if token is not None else os.environ.get(TOKEN_ENV) or None
-    codec = Codec.open(memory)
-    lock = threading.Lock()
+    lanes = Lanes(memory, budget=budget)
+    streams: set[asyncio.Task] = set()  # pulses streaming their progress, kept alive
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        with lock:
-            codec.close()
+        lanes.close()
 
     app = FastAPIOffline(  # the docs' Swagger UI and ReDoc served from the package, no CDN
         title="scenecodec",
@@ -255,30 +202,29 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         lifespan=lifespan,
         responses=ERRORS,
     )
-
-    def run(work: Callable[[], Any]) -> Any:
-        with lock:
-            return work()
-
-    app.add_middleware(_Guard, secret=secret)
+    everyone = [*HOSTS, *hosts, *os.environ.get(HOSTS_ENV, "").split()]
+    app.add_middleware(Guard, secret=secret, hosts=everyone)
 
     @app.exception_handler(Exception)
     async def internal(_: Request, e: Exception) -> JSONResponse:
-        return _error(500, "internal error")
+        return error(500, "internal error")
 
     @app.exception_handler(ScenecodecError)
     async def ours(_: Request, e: ScenecodecError) -> JSONResponse:
-        return _error(_status(e), str(e))
+        answer = error(_status(e), str(e))
+        if isinstance(e, Busy):
+            answer.headers["retry-after"] = f"{budget:.0f}"
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, e: RequestValidationError) -> JSONResponse:
         first = e.errors()[0] if e.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return _error(422, f"{where or 'body'}: {first.get('msg', 'invalid request')}")
+        return error(422, f"{where or 'body'}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, e: HTTPException) -> JSONResponse:
-        answer = _error(e.status_code, e.detail)
+        answer = error(e.status_code, e.detail)
         answer.headers.update(e.headers or {})  # 405 keeps its Allow
         return answer
 
@@ -290,48 +236,55 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
     app.mount("/web", StaticFiles(directory=WEB), name="web")
 
     @app.get("/status")
-    def status() -> dict:
+    async def status() -> dict:
         """Where to look: the OpenAPI docs and the scene count."""
-        return {"name": "scenecodec", "docs": "/docs", "scenes": run(codec.count)}
+        return {"name": "scenecodec", "docs": "/docs", "scenes": await lanes.read(Codec.count)}
 
-    @app.post("/compress")
-    def compress(body: CompressIn) -> dict:
+    @app.post("/compress", responses=LONG)
+    async def compress(body: CompressIn) -> dict:
         """Compress concepts (a formula string or a list) or free text; store the scene."""
-        return run(lambda: codec.compress(body.concepts, body.anchor, text=body.text).to_dict())
+        return await lanes.work(
+            lambda c, _: c.compress(body.concepts, body.anchor, text=body.text).to_dict()
+        )
 
-    @app.post("/expand")
-    def expand(body: ExpandIn) -> dict:
+    @app.post("/expand", responses=LONG)
+    async def expand(body: ExpandIn) -> dict:
         """Expand a scene: micro-scenes, registers with the HyperBridge's decision, decoding
         and nearest scenes (``depth`` null: the bridge's pace)."""
         options = body.model_dump(exclude={"scene"})
-        return run(lambda: expand_scene(codec, body.scene, **options).to_dict())
+        return await lanes.work(
+            lambda c, step: expand_scene(c, body.scene, progress=step, **options).to_dict()
+        )
 
     @app.post("/decode")
-    def decode(body: DecodeIn) -> dict:
+    async def decode(body: DecodeIn) -> dict:
         """Decode a vector alone (``dim`` numbers; the sign of each is used)."""
-        return run(lambda: codec.decode(np.asarray(body.vector, dtype=np.float32)).to_dict())
+        vector = np.asarray(body.vector, dtype=np.float32)
+        return await lanes.read(lambda c: c.decode(vector).to_dict())
 
     @app.post("/recall")
-    def recall(body: RecallIn) -> dict:
+    async def recall(body: RecallIn) -> dict:
         """The stored scenes nearest to a cue (concepts, text, name, formula, code, glyph)
         or to a vector."""
         if (body.cue is None) == (body.vector is None):
             raise InputError("give a cue or a vector, one of the two")
         cue = np.asarray(body.vector, dtype=np.float32) if body.vector is not None else body.cue
         assert cue is not None  # one of the two, checked above
-        return run(lambda: {"results": [r.to_dict() for r in codec.recall(cue, k=body.k)]})
+        return await lanes.read(
+            lambda c: {"results": [r.to_dict() for r in c.recall(cue, k=body.k)]}
+        )
 
     @app.post("/split")
-    def split(body: SplitIn) -> dict:
+    async def split(body: SplitIn) -> dict:
         """Split a fused name into words, with alternatives."""
-        return run(lambda: codec.split(body.name).to_dict())
+        return await lanes.read(lambda c: c.split(body.name).to_dict())
 
     @app.post("/concepts")
-    def concepts(body: ConceptsIn) -> dict:
+    async def concepts(body: ConceptsIn) -> dict:
         """The concepts and anchor free text compresses to, and why."""
-        return run(lambda: codec.concepts(body.text).to_dict())
+        return await lanes.read(lambda c: c.concepts(body.text).to_dict())
 
-    def pulse_of(body: PulseIn, progress: Progress | None = None) -> dict:
+    def pulse_of(codec: Codec, body: PulseIn, progress: Progress) -> dict:
         if body.text is not None:
             if body.scene is not None:
                 raise InputError("give a scene or a text, not both")
@@ -341,69 +294,77 @@ def create_app(memory: str | Path | None = None, token: str | None = None) -> Fa
         options = body.model_dump(include={"ticks", "goal", "name", "resume"})
         return run_pulse(codec, body.scene, progress=progress, **options).to_dict()
 
-    @app.post("/pulse")
-    def pulse(body: PulseIn) -> dict:
+    @app.post("/pulse", responses=LONG)
+    async def pulse(body: PulseIn) -> dict:
         """Run the pulse on a scene, or read a text as a stream of scenes."""
-        return run(lambda: pulse_of(body))
+        return await lanes.work(lambda c, step: pulse_of(c, body, step))
 
     @app.post(
         "/pulse/stream",
         response_model=None,
         response_class=StreamingResponse,
         responses={
+            **LONG,
             200: {
                 "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
                 "description": "progress lines, then the timeline",
-            }
+            },
         },
     )
-    def pulse_stream(body: PulseIn) -> StreamingResponse | JSONResponse:
+    async def pulse_stream(body: PulseIn) -> StreamingResponse | JSONResponse:
         """The pulse as it runs: newline-delimited JSON, one ``{"stage", "done", "total"}``
         line per step, then ``{"timeline": …}`` (or ``{"error": …}`` if it fails midway).
         Bad input found before the first step is a JSON 4xx like everywhere else."""
-        events: queue.Queue[dict | None] = queue.Queue()
+        send, receive = anyio.create_memory_object_stream[dict](max_buffer_size=math.inf)
 
-        def work() -> None:
-            try:
-                events.put({"timeline": run(lambda: pulse_of(body, step))})
-            except ScenecodecError as e:
-                events.put({"error": " ".join(str(e).split()), "status": _status(e)})
-            except Exception:
-                events.put({"error": "internal error", "status": 500})
-            events.put(None)
+        def step(stage: str, done: int, total: int) -> None:  # in the work's thread
+            anyio.from_thread.run_sync(
+                send.send_nowait, {"stage": stage, "done": done, "total": total}
+            )
 
-        def step(stage: str, done: int, total: int) -> None:
-            events.put({"stage": stage, "done": done, "total": total})
+        async def produce() -> None:
+            event: dict[str, Any]
+            with send:
+                try:
+                    event = {"timeline": await lanes.work(lambda c, p: pulse_of(c, body, p), step)}
+                except ScenecodecError as e:
+                    event = {"error": " ".join(str(e).split()), "status": _status(e)}
+                except Exception:
+                    event = {"error": "internal error", "status": 500}
+                with suppress(anyio.BrokenResourceError):  # the client has gone
+                    send.send_nowait(event)
 
-        threading.Thread(target=work, daemon=True).start()
-        first = events.get()
-        assert first is not None  # work always puts an event before its closing None
+        task = asyncio.create_task(produce())
+        streams.add(task)
+        task.add_done_callback(streams.discard)
+        first = await receive.receive()
         if "status" in first:
-            return _error(first["status"], first["error"])
+            return error(first["status"], first["error"])
 
-        def lines() -> Iterator[str]:
-            for event in chain([first], iter(events.get, None)):
-                event.pop("status", None)
-                yield json.dumps(event, ensure_ascii=False) + "\n"
+        def line(event: dict) -> str:
+            return json.dumps({k: v for k, v in event.items() if k != "status"}, ensure_ascii=False)
+
+        async def lines() -> AsyncIterator[str]:
+            with receive:  # closed when the client goes: the next step stops the work
+                yield line(first) + "\n"
+                async for event in receive:
+                    yield line(event) + "\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     @app.get("/scenes")
-    def scenes(offset: int = 0, limit: int = 100) -> dict:
+    async def scenes(offset: int = 0, limit: int = 100) -> dict:
         """Stored scenes in code order."""
         if offset < 0 or not 1 <= limit <= 10_000:
             raise InputError("offset must be ≥ 0 and limit in 1…10,000")
-        return run(
-            lambda: {
-                "scenes": [s.to_dict() for s in codec.scenes(offset, limit)],
-                "total": codec.count(),
-            }
+        return await lanes.read(
+            lambda c: {"scenes": [s.to_dict() for s in c.scenes(offset, limit)], "total": c.count()}
         )
 
     @app.get("/scenes/{code}")
-    def show(code: str) -> dict:
+    async def show(code: str) -> dict:
         """One stored scene by its Δ-code."""
-        return run(lambda: codec.show(code).to_dict())
+        return await lanes.read(lambda c: c.show(code).to_dict())
 
-    app.state.codec = codec
+    app.state.lanes = lanes
     return app

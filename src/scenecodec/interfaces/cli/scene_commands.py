@@ -22,6 +22,7 @@ from scenecodec.expansion.expand import expand as expand_scene
 from scenecodec.interfaces.cli.app import app, emit, file_formulas, progress_bar, read_text
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import expansion_lines, pulse_lines, roles_table
+from scenecodec.interfaces.lanes import BUDGET
 
 __all__ = ["expand", "pulse", "roles", "serve"]
 
@@ -217,13 +218,34 @@ def serve(
             "/?token=TOKEN once) [default: $SCENECODEC_TOKEN, else open]."
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        option(
+            "--allow-host",
+            envvar="SCENECODEC_ALLOW_HOSTS",
+            help="Also answer requests whose Host header names HOST (repeat for several; "
+            "'*': any): the name or address others reach this server by [always: the "
+            "--host address, localhost, 127.0.0.1, [::1]; $SCENECODEC_ALLOW_HOSTS adds "
+            "more, space-separated]. Other Hosts are refused, so that no web page can "
+            "reach this server by rebinding its own name to this address.",
+        ),
+    ] = None,
+    budget: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            help="Seconds a long request (compress, expand, pulse) may take, its wait "
+            "included; past it the work stops with a 503.",
+        ),
+    ] = BUDGET,
     memory: MemoryOpt = None,
 ) -> None:
     """Serve the HTTP API (FastAPI; pip install 'scenecodec[serve]'): compress, expand,
     decode, recall, split, concepts, pulse, and the stored scenes, with the same JSON as
     --json here; OpenAPI docs at /docs. Errors are JSON with a 4xx status. The root URL
     is a page: type a scene, click through its cloud, read its five registers, run a
-    pulse or read a text with live progress.
+    pulse or read a text with live progress. Reads never wait behind long work; slow or
+    idle connections are timed out and capped.
 
     Examples:
 
@@ -231,15 +253,20 @@ def serve(
 
       SCENECODEC_TOKEN=secret scenecodec serve --port 9000
 
+      scenecodec serve --host 0.0.0.0 --allow-host my-laptop.lan --token secret
+
       curl -s localhost:8765/expand -d '{"scene": "тишинажарвход"}'
     """
     try:
         import uvicorn
 
         from scenecodec.interfaces.server import create_app
+        from scenecodec.interfaces.serving import config
     except ImportError:
         raise InputError("serving needs FastAPI: pip install 'scenecodec[serve]'") from None
-    uvicorn.run(create_app(memory, token), host=host, port=port, log_level="warning")
+    bound = f"[{host}]" if ":" in host else host
+    app = create_app(memory, token, hosts=[bound, *(allow_host or [])], budget=budget)
+    uvicorn.Server(config(app, host, port)).run()
 
 
 @app.command()

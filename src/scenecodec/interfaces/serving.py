@@ -1,0 +1,107 @@
+"""Running the HTTP API with uvicorn, bounded against slow and idle clients.
+
+uvicorn (0.54, its h11 protocol) times out only an idle keep-alive connection, after a
+response: a connection that never sends a whole request head stays open for good, and
+``limit_concurrency`` counts such connections too, so a thousand idle sockets would turn
+every real request away (or, past the file-descriptor limit, leave it unanswered).
+:class:`Protocol` is uvicorn's h11 protocol with two bounds of its own:
+
+* a connection must send each request's head (request line and headers, at most h11's
+  16 KiB) within :data:`HEAD_TIMEOUT` seconds of opening, or of its previous answer, or it
+  is closed; the body has its own time-out (:data:`~scenecodec.interfaces.guard.BODY_TIMEOUT`);
+* at most :func:`connections` are open at once: a new one past that closes the oldest
+  connection still waiting for its request head, so idle sockets give way to real requests.
+
+Keep-alive connections are closed after :data:`KEEP_ALIVE` idle seconds (uvicorn's
+``timeout_keep_alive``); the listen queue (uvicorn's ``backlog``) is as long as the cap,
+since asyncio accepts that many at once, each taking a descriptor before any gives way.
+
+>>> connections() >= 1
+True
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+__all__ = ["CONNECTIONS", "HEAD_TIMEOUT", "KEEP_ALIVE", "Protocol", "config", "connections"]
+
+HEAD_TIMEOUT = 10.0
+"""Seconds a connection has to send a whole request head."""
+KEEP_ALIVE = 5
+"""Seconds an idle keep-alive connection is kept open after an answer."""
+CONNECTIONS = 256
+"""Most connections open at once (fewer where the file-descriptor limit is low)."""
+
+
+def connections() -> int:
+    """The cap on open connections: :data:`CONNECTIONS`, or a quarter of the process's
+    file-descriptor limit where that is lower: beside the open ones, asyncio may accept as
+    many again (the listen queue, :func:`config`'s ``backlog``) before the oldest give way,
+    and the memory, the model and the log need descriptors too."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return CONNECTIONS if soft == resource.RLIM_INFINITY else max(1, min(CONNECTIONS, soft // 4))
+
+
+class Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a request-head deadline and a cap on open connections."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.opened = self.loop.time()
+        self._head: asyncio.TimerHandle | None = None
+        self._expect_head()
+        if len(self.connections) > connections():
+            waiting = [c for c in self.connections if isinstance(c, Protocol) and _waiting(c)]
+            if waiting := [c for c in waiting if c is not self]:
+                min(waiting, key=lambda c: c.opened).transport.close()
+            else:
+                transport.close()  # every other connection is busy with a request
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head is not None:
+            self._head.cancel()
+        super().connection_lost(exc)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._expect_head()
+
+    def _expect_head(self) -> None:
+        if self._head is not None:
+            self._head.cancel()
+        self._head = self.loop.call_later(HEAD_TIMEOUT, self._head_overdue)
+
+    def _head_overdue(self) -> None:
+        if _waiting(self) and not self.transport.is_closing():
+            self.transport.close()
+
+
+def _waiting(protocol: Protocol) -> bool:
+    """Whether a connection is still waiting for (the rest of) a request head."""
+    return protocol.conn.their_state is h11.IDLE and (
+        protocol.cycle is None or protocol.cycle.response_complete
+    )
+
+
+def config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's configuration for serving ``app`` on ``host:port`` with :class:`Protocol`.
+
+    >>> config(None, "127.0.0.1", 8765).timeout_keep_alive
+    5
+    """
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=Protocol,
+        timeout_keep_alive=KEEP_ALIVE,
+        backlog=connections(),  # asyncio accepts up to this many sockets at a time
+        log_level="warning",
+    )
