@@ -11,6 +11,12 @@
 * The file carries an ``application_id`` and a schema version; a corrupt file,
   some other program's database or a memory made with other settings is
   refused with a one-line :class:`~scenecodec.errors.StoreError`.
+* Every SQLite failure of every method is that one-line error, naming its cause
+  (:mod:`~scenecodec.memory.refusal`): a damaged page, a full disk (the transaction
+  rolled back: nothing stored), a read-only file or directory.
+* Only a writer makes a memory: ``missing="error"`` refuses a path with no memory,
+  ``missing="empty"`` reads an empty one kept in RAM, and a new memory's directory
+  must exist.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
@@ -27,17 +33,22 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from scenecodec.errors import StoreError
+from scenecodec.memory.refusal import refusal, refused
 from scenecodec.memory.schema import ADDED, APPLICATION_ID, PHASES, SCHEMA, SCHEMA_VERSION
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
-__all__ = ["SQLiteStore"]
+__all__ = ["Missing", "SQLiteStore"]
+
+Missing = Literal["create", "error", "empty"]
+"""What opening a path with no memory does: make one, refuse, or read an empty one."""
 
 
+@refused
 class SQLiteStore:
     """A memory in one SQLite file; open it with :meth:`open`."""
 
@@ -48,25 +59,42 @@ class SQLiteStore:
 
     @classmethod
     def open(
-        cls, path: str | Path, settings: Settings, required: frozenset[str] | None = None
+        cls,
+        path: str | Path,
+        settings: Settings,
+        required: frozenset[str] | None = None,
+        missing: Missing = "create",
     ) -> SQLiteStore:
-        """Open the memory at ``path``, creating it with ``settings`` if it is new.
+        """Open the memory at ``path``, creating it with ``settings`` if it is new
+        (``missing``: see :data:`Missing`; a new memory's directory must exist).
 
         An existing memory keeps its own settings; the fields named in
         ``required`` (all of them when ``None``) must equal ``settings``' or the
         open fails with :class:`StoreError`.
         """
         path = Path(path).expanduser()
+        target = str(path)
+        if target != ":memory:" and not path.exists():
+            if missing == "error":
+                raise StoreError(f"no memory at {path} (a write such as compress makes one)")
+            if missing == "empty":
+                target = ":memory:"  # read as empty; nothing is made on disk
+            elif not path.parent.is_dir():
+                why = "is not a directory" if path.parent.exists() else "does not exist"
+                raise StoreError(f"cannot open memory {path}: its directory {path.parent} {why}")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as e:
+            db = sqlite3.connect(
+                target, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as e:
             raise StoreError(f"cannot open memory {path}: {e}") from None
         try:
             stored = cls._prepare(db, path, settings, required)
         except sqlite3.DatabaseError as e:
             db.close()
-            raise StoreError(f"{path} is not a scenecodec memory ({e})") from None
+            if getattr(e, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+                raise StoreError(f"{path} is not a scenecodec memory ({e})") from None
+            raise refusal(path, e) from None
         except StoreError:
             db.close()
             raise
@@ -80,10 +108,7 @@ class SQLiteStore:
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if tables and app_id != APPLICATION_ID:
             raise StoreError(f"{path} is not a scenecodec memory (a database of another program)")
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"cannot write memory {path}: {e}") from None
+        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
         if not tables:
@@ -111,10 +136,7 @@ class SQLiteStore:
 
     @staticmethod
     def _create(db: sqlite3.Connection, path: Path, settings: Settings) -> None:
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"cannot write memory {path}: {e}") from None
+        db.execute("BEGIN IMMEDIATE")
         try:
             if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
                 for statement in filter(str.strip, SCHEMA.split(";")):
@@ -132,25 +154,28 @@ class SQLiteStore:
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception; SQLite's
+        failures raised as
+        :func:`~scenecodec.memory.refusal.refusal`."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"cannot write memory {self.path}: {e}") from None
+        except sqlite3.Error as e:
+            raise refusal(self.path, e) from None
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            _rollback(self._db)
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as e:
-            raise StoreError(f"cannot write memory {self.path}: {e}") from None
+            _rollback(self._db)
+            raise refusal(self.path, e) from None
 
     def atoms(self, lemmas: Sequence[str]) -> dict[str, bytes]:
         """Packed atoms of the stored ones among ``lemmas``."""
@@ -410,3 +435,9 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already (it does on a full disk)."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
