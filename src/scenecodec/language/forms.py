@@ -49,6 +49,7 @@ __all__ = [
     "parse_code",
     "parse_formula",
     "read_formula",
+    "readable",
 ]
 
 ALCHEMICAL: tuple[str, ...] = tuple(chr(c) for c in range(0x1F700, 0x1F774))
@@ -66,6 +67,26 @@ _CODE = re.compile(r"^[Δ∆]\s*(\d+)$")
 
 Part = Union[str, "Formula"]
 Kind = Literal["code", "glyph", "formula", "concepts", "name"]
+
+
+def readable(text: str) -> str:
+    """``text``, or :class:`InputError` where it is not UTF-8 text: a lone surrogate (an
+    undecodable byte of a command line, a ``\\udcff`` escape in JSON) is refused here,
+    before any model or store sees it.
+
+    >>> readable("calm\udcff")
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: the text is not UTF-8: a lone surrogate U+DCFF at character 4
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(
+            f"the text is not UTF-8: a lone surrogate U+{ord(text[e.start]):04X} "
+            f"at character {e.start}"
+        ) from None
+    return text
 
 
 def normalize_lemma(text: str) -> str:
@@ -299,7 +320,7 @@ def classify(text: str) -> Kind:
     >>> classify("поле: тревога (предвкушение + страх).")
     'concepts'
     """
-    stripped = text.strip()
+    stripped = readable(text).strip()
     if parse_code(stripped) is not None:
         return "code"
     bare = _strip_glyph(stripped)

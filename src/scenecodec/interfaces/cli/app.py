@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -205,8 +205,9 @@ def _check_utf8(args: Sequence[str]) -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            raw = arg.encode("utf-8", "surrogateescape")  # the bytes as they were given
-            shown = raw.decode("utf-8", "backslashreplace")
+            shown = arg.encode("utf-8", "backslashreplace").decode()
+            with suppress(UnicodeEncodeError):  # undecodable bytes shown as they were given
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             shown = shown if len(shown) <= 60 else f"{shown[:60]}…"
             raise InputError(f"argument {n} is not UTF-8 text: {shown}") from None
 

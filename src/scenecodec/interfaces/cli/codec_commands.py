@@ -45,7 +45,9 @@ def compress(
     file: Annotated[
         Path | None,
         typer.Option(
-            "--file", "-f", help="Compress every formula in FILE (one a line, # comments)."
+            "--file",
+            "-f",
+            help="Compress every formula in FILE (one a line, # comments; at most 64 MiB).",
         ),
     ] = None,
     memory: MemoryOpt = None,

@@ -157,7 +157,7 @@ def pulse(
         option(
             "--text",
             help="Read FILE as a stream: cut it where the meaning shifts, store a scene per "
-            "part and run the pulse across them (- reads stdin).",
+            "part and run the pulse across them (- reads stdin; at most 64 MiB).",
         ),
     ] = None,
     gamma: Annotated[
@@ -263,7 +263,9 @@ def roles(
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="Read the sequence from FILE (one formula a line)."),
+        typer.Option(
+            "--file", "-f", help="Read the sequence from FILE (one formula a line; ≤ 64 MiB)."
+        ),
     ] = None,
     last: Annotated[
         int, typer.Option("--last", min=1, help="With no scenes given: the last N stored.")
