@@ -148,6 +148,8 @@ def _load_vector(path: Path, dim: int) -> np.ndarray:
             hv.check_vector(shape, dtype, dim)
             fh.seek(0)
             return np.lib.format.read_array(fh, allow_pickle=False)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
     except (ValueError, EOFError) as e:
         raise InputError(f"{path} is not a .npy array ({e})") from None
 
