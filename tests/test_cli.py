@@ -107,7 +107,7 @@ def test_compress_file_with_progress(tmp_path):
         (["compress"], "give concepts"),
         (["compress", "жар + + →"], "malformed formula"),
         (["compress", *[f"w{i}" for i in range(10_050)]], "at most 32 concepts"),
-        (["compress", "жар\udcff"], "control or undecodable"),
+        (["compress", "жар\udcff"], "argument 2 is not UTF-8 text: жар\\xff"),
         (["expand", "Δ999"], "no scene Δ999"),
         (["show", "Δ999"], "no scene Δ999"),
         (["show", "жар"], "not a Δ-code"),
@@ -140,8 +140,10 @@ def test_bad_vector_files(memory, tmp_path):
 def test_unwritable_and_corrupt_memory(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    proc = run(blocker / "m.sqlite", "list", check=False)
+    proc = run(blocker / "m.sqlite", "compress", "жар + страх", check=False)
     assert proc.returncode == 2 and "cannot open memory" in proc.stderr
+    proc = run(blocker / "m.sqlite", "list", check=False)
+    assert proc.returncode == 2 and "no memory at" in proc.stderr
     corrupt = tmp_path / "corrupt.sqlite"
     corrupt.write_bytes(b"garbage" * 1000)
     proc = run(corrupt, "list", check=False)

@@ -156,6 +156,16 @@ def test_bodies_are_capped(api):
         ("POST", "/pulse", {"scene": "жар", "text": "снег"}, 400, "not both"),
         ("POST", "/pulse", {"name": "nope", "resume": True}, 404, "no pulse named"),
         ("GET", "/scenes?limit=0", None, 400, "limit"),
+        ("GET", f"/scenes?offset={2**63}", None, 400, "9223372036854775807"),
+        ("GET", f"/scenes?offset={'9' * 30}", None, 400, "9223372036854775807"),
+        ("GET", f"/scenes/Δ{2**63}", None, 400, "9223372036854775807"),
+        ("GET", f"/scenes/Δ{'9' * 30}", None, 400, "9223372036854775807"),
+        ("POST", "/expand", {"scene": f"Δ{2**63}"}, 400, "9223372036854775807"),
+        ("POST", "/pulse", {"scene": f"Δ{2**63}"}, 400, "9223372036854775807"),
+        ("POST", "/recall", {"cue": f"Δ{2**63}"}, 400, "9223372036854775807"),
+        ("POST", "/compress", {"concepts": "(" * 1000 + "жар" + ")" * 1000}, 400, "nest at most"),
+        ("POST", "/compress", {"text": "тишина " + "ж" * 60_000}, 400, "longer than 64"),
+        ("POST", "/compress", {"concepts": ["жар", "ж" * 65]}, 400, "longer than 64"),
         ("GET", "/scenes/Δ999", None, 404, "no scene Δ999"),
         ("GET", "/scenes/xyz", None, 400, "not a Δ-code"),
         ("GET", "/nowhere", None, 404, "Not Found"),
@@ -167,6 +177,23 @@ def test_bad_input_is_a_json_4xx(api, method, path, body, status, says):
     message = _err(client.request(method, path, json=body), status)
     assert says in message
     assert client.get("/scenes").json()["total"] == before  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("/expand", r'{"scene": "жар", "goal": "calm\udcff"}'),
+        ("/pulse", r'{"text": "Шёл снег\udcff. Мороз трещал."}'),
+        ("/compress", r'{"text": "тишина\ud800 перед входом"}'),
+        ("/concepts", r'{"text": "тишина\ud800 перед входом"}'),
+    ],
+)
+def test_lone_surrogates_in_json_are_a_400(api, path, raw):
+    client = api
+    before = client.get("/scenes").json()["total"]
+    response = client.post(path, content=raw.encode(), headers={"content-type": "application/json"})
+    assert "UTF-8" in _err(response, 400)
+    assert client.get("/scenes").json()["total"] == before
 
 
 def test_malformed_json_is_422(api):

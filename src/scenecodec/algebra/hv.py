@@ -145,6 +145,27 @@ def unpack(bits: np.ndarray, dim: int) -> np.ndarray:
     return (1 - 2 * b.astype(np.int8)).astype(np.int8)
 
 
+def check_vector(shape: tuple[int, ...], dtype: np.dtype, dim: int) -> None:
+    """:class:`~scenecodec.errors.InputError` unless an array of ``shape`` and ``dtype``
+    is a vector :func:`bipolar` reads: ``(dim,)`` numbers or ``(dim / 8,)`` uint8 (say,
+    from a file's header, before its data is read).
+
+    >>> check_vector((1 << 40,), np.dtype("f8"), 64)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: a scene vector has 64 values ...; got shape (1099511627776,)
+    """
+    if dtype == np.uint8 and shape == (dim // 8,):
+        return
+    if dtype.kind not in "biuf":
+        raise InputError(f"a scene vector must be numeric, got {dtype}")
+    if shape != (dim,):
+        raise InputError(
+            f"a scene vector has {dim} values in this memory "
+            f"(or {dim // 8} packed bytes); got shape {shape}"
+        )
+
+
 def bipolar(vector: object, dim: int) -> np.ndarray:
     """A vector given by a user as bipolar ``(dim,)`` int8: ``(dim,)`` numbers (the sign
     is taken, 0 counting as +1) or ``(dim / 8,)`` uint8 packed bits; else
@@ -158,15 +179,9 @@ def bipolar(vector: object, dim: int) -> np.ndarray:
     scenecodec.errors.InputError: a scene vector has 64 values in this memory ...; got shape (3,)
     """
     v = np.asarray(vector)
+    check_vector(v.shape, v.dtype, dim)
     if v.dtype == np.uint8 and v.shape == (dim // 8,):
         return unpack(v, dim)
-    if v.dtype.kind not in "biuf":
-        raise InputError(f"a scene vector must be numeric, got {v.dtype}")
-    if v.shape != (dim,):
-        raise InputError(
-            f"a scene vector has {dim} values in this memory "
-            f"(or {dim // 8} packed bytes); got shape {v.shape}"
-        )
     if v.dtype.kind == "f" and not np.isfinite(v).all():
         raise InputError("the vector contains NaN or infinite values")
     return np.where(v >= 0, 1, -1).astype(np.int8)

@@ -29,16 +29,13 @@ from scenecodec.algebra import hv
 from scenecodec.algebra.compress import gist
 from scenecodec.codec.decoder import Decoder
 from scenecodec.codec.encode import Encoder
-from scenecodec.codec.scene import (
-    Decoded,
-    Recalled,
-    Scene,
-)
+from scenecodec.codec.scene import Decoded, Recalled, Scene
 from scenecodec.errors import InputError, NotFoundError
 from scenecodec.language.atoms import Atoms
 from scenecodec.language.concepts import Concepts, extract
 from scenecodec.language.embed import ST_PREFIX, Embedder, check_embedder, get_embedder, meaning
 from scenecodec.language.forms import (
+    MAX_CODE,
     Formula,
     classify,
     format_code,
@@ -49,7 +46,7 @@ from scenecodec.language.forms import (
 )
 from scenecodec.language.morph import tokenize
 from scenecodec.language.split import SplitResult, Splitter
-from scenecodec.memory import Requested, SceneIndex, open_store
+from scenecodec.memory import Missing, Requested, SceneIndex, open_store
 from scenecodec.memory.atoms import MemoryAtoms
 from scenecodec.memory.senses import Senses
 from scenecodec.memory.store import Store
@@ -83,8 +80,15 @@ class Codec:
         self._split_seen = 0
 
     @classmethod
-    def open(cls, path: str | Path | None = None, **requested: Unpack[Requested]) -> Codec:
-        """Open the memory at ``path`` (default: ``$SCENECODEC_MEMORY`` or the user data dir).
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        missing: Missing = "create",
+        **requested: Unpack[Requested],
+    ) -> Codec:
+        """Open the memory at ``path`` (default: ``$SCENECODEC_MEMORY`` or the user data dir;
+        ``missing``: what a path with no memory does, :data:`~scenecodec.memory.Missing`).
 
         A new memory is made with ``dim`` (default 1024, a multiple of 64), ``seed``
         (0), ``alpha`` (:data:`~scenecodec.language.atoms.DEFAULT_ALPHA`) and ``embedder``
@@ -96,7 +100,7 @@ class Codec:
             check_embedder(embedder)
             model = get_embedder(embedder)
             _ = model.dim  # load it now: no memory is made on a model that cannot load
-        store = open_store(path, **requested)
+        store = open_store(path, missing=missing, **requested)
         return cls(store, model if model and model.name == store.settings.embedder else None)
 
     def close(self) -> None:
@@ -231,18 +235,19 @@ class Codec:
             raise InputError(f"{code!r} is not a Δ-code (like Δ41)")
         stored = self.store.get(number)
         if stored is None:
-            raise NotFoundError(
-                f"no scene {format_code(number)} in this memory "
-                f"({self.store.count()} scenes stored)"
-            )
+            stored_count = f"{self.store.count()} scenes stored"
+            raise NotFoundError(f"no scene {format_code(number)} in this memory ({stored_count})")
         return self._encoder.scene(stored)
 
     def scenes(self, offset: int = 0, limit: int | None = None) -> list[Scene]:
-        """Stored scenes in code order."""
+        """Stored scenes in code order: :meth:`iter_scenes` as a list."""
         return list(self.iter_scenes(offset, limit))
 
     def iter_scenes(self, offset: int = 0, limit: int | None = None) -> Iterator[Scene]:
-        """:meth:`scenes` read a chunk at a time (the memory's size does not count)."""
+        """Stored scenes in code order, ``limit`` (``None``: all) from ``offset`` (both ≤
+        :data:`~scenecodec.language.forms.MAX_CODE`), read a chunk at a time."""
+        if not 0 <= offset <= MAX_CODE or not 0 <= (limit or 0) <= MAX_CODE:
+            raise InputError(f"offset and limit must lie in 0…{MAX_CODE}, got {offset}, {limit}")
         return (self._encoder.scene(r) for r in self.store.iter_scenes(offset, limit))
 
     def count(self) -> int:

@@ -21,23 +21,36 @@ from scenecodec.dynamics.lifecycle import PHASES
 from scenecodec.dynamics.timeline import Timeline
 from scenecodec.errors import InputError
 
-__all__ = ["MARKERS", "plot"]
+__all__ = ["MARKERS", "formats", "plot"]
 
 MARKERS = {"entry": "o", "unfolding": "^", "saturation": "s", "decline": "v"}
 """The marker of each lifecycle phase."""
 
 
-def plot(line: Timeline, path: str | Path, *, most: int = 12) -> Path:
-    """Save a PNG (or any format matplotlib knows by the suffix) of the ``most`` scenes
-    that reached the highest activation: one line each, markers by phase, a cross where
-    a scene faded and a star where one was condensed; stream parts shaded."""
-    try:
-        import matplotlib
+def formats() -> list[str]:
+    """The file name endings a plot can be saved as (``png``, ``svg``, ``pdf``, …);
+    :class:`InputError` where matplotlib is not installed.
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    >>> "png" in formats()
+    True
+    """
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
     except ImportError:
         raise InputError("plotting needs matplotlib: pip install 'scenecodec[plot]'") from None
+    return sorted(FigureCanvasBase.get_supported_filetypes())
+
+
+def plot(line: Timeline, path: str | Path, *, most: int = 12) -> Path:
+    """Save a PNG (or any of the :func:`formats`, by the suffix) of the ``most`` scenes
+    that reached the highest activation: one line each, markers by phase, a cross where
+    a scene faded and a star where one was condensed; stream parts shaded."""
+    formats()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     series: dict[str, list[tuple[int, float, str]]] = {}
     labels: dict[str, str] = {}
     for tick in line.ticks:

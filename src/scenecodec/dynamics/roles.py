@@ -110,7 +110,8 @@ def roles(codec: Codec, cues: Sequence[Cue] | None = None, *, last: int = 200) -
     ``last`` stored scenes in the order they were stored. Each :class:`Role` holds its
     ``scene``."""
     if cues is None:
-        scenes = codec.scenes(max(0, codec.count() - last), last)
+        stored = codec.count()
+        scenes = codec.scenes(max(0, stored - last), min(last, stored))
     else:
         scenes = [codec.resolve(c) for c in cues]
     if not scenes:

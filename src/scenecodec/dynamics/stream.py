@@ -38,7 +38,9 @@ from scenecodec.codec import Codec
 from scenecodec.dynamics.pulse import Pulse
 from scenecodec.dynamics.timeline import Timeline
 from scenecodec.errors import InputError
+from scenecodec.language.concepts import MAX_TEXT_CHARS
 from scenecodec.language.embed import Embedder
+from scenecodec.language.forms import readable
 from scenecodec.language.morph import tokenize
 from scenecodec.progress import Progress
 
@@ -216,6 +218,8 @@ def stream(
     >>> [len(s["sentences"]) for s in line.segments]
     [6, 3]
     """
+    if len(readable(text)) > MAX_TEXT_CHARS:  # the whole text checked before a part is stored
+        raise InputError(f"text of {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
     if not text.strip():
         raise InputError("empty text")
     found = sentences(text)

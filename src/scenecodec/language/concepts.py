@@ -48,7 +48,7 @@ import numpy as np
 from scenecodec.errors import InputError
 from scenecodec.language.derive import nominal
 from scenecodec.language.embed import Embedder
-from scenecodec.language.forms import Formula
+from scenecodec.language.forms import Formula, normalize_lemma, readable
 from scenecodec.language.morph import Token, tokenize
 
 __all__ = ["KEEP", "MAX_TEXT_CHARS", "VERBAL", "Concept", "Concepts", "extract"]
@@ -178,7 +178,9 @@ def extract(text: str, embedder: Embedder, *, most: int = 7, fewest: int = 3) ->
         raise InputError(f"need 1 ≤ fewest ≤ most, got {fewest} and {most}")
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"text of {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
-    found = _gather(tokenize(text))
+    found = _gather(tokenize(readable(text)))
+    for f in found:  # a concept of any text meets the limits a typed one does, before the model
+        normalize_lemma(f["lemma"])
     if not found:
         shown = text.strip()[:40] + ("…" if len(text.strip()) > 40 else "")
         raise InputError(f"no Russian or English content words in {shown!r}")

@@ -48,6 +48,7 @@ import numpy as np
 
 from scenecodec.algebra import hv
 from scenecodec.errors import InputError
+from scenecodec.language.cache import cache_path, keep, load
 from scenecodec.language.morph import language
 
 if TYPE_CHECKING:
@@ -160,6 +161,12 @@ class Centre:
         """From an ``.npz`` written by :meth:`save`."""
         means = {k.removeprefix("mean-"): stats[k] for k in stats.files if k.startswith("mean-")}
         return cls({"": stats["mean"], **means}, stats["std"])
+
+    @classmethod
+    def read(cls, path: Path) -> Centre:
+        """From the ``.npz`` file at ``path``."""
+        with np.load(path) as stats:
+            return cls.load(stats)
 
     def save(self, path: Path, **extra: str) -> None:
         """Write to ``path`` (``.npz``)."""
@@ -362,18 +369,15 @@ class SentenceTransformerEmbedder(_Centred):
 
     @cached_property
     def _centre(self) -> Centre:
-        from platformdirs import user_cache_dir
-
         key = hashlib.sha256(self.model.encode()).hexdigest()[:16]
-        path = Path(user_cache_dir("scenecodec")) / f"centre-st2-{key}.npz"
-        if not path.exists():
-            words = reference_vocabulary()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".partial.npz")
-            Centre.fit(words, self.raw(words)).save(partial, model=self.model)
-            partial.replace(path)
-        with np.load(path) as stats:
-            return Centre.load(stats)
+        path = cache_path(f"centre-st2-{key}.npz")
+        kept = load(path, Centre.read)
+        if kept is not None:
+            return kept
+        words = reference_vocabulary()
+        centre = Centre.fit(words, self.raw(words))
+        keep(path, lambda partial: centre.save(partial, model=self.model))
+        return centre
 
 
 EMBEDDERS: dict[str, type[Embedder]] = {

@@ -37,6 +37,7 @@ from scenecodec.errors import InputError
 __all__ = [
     "ALCHEMICAL",
     "GEOMETRIC",
+    "MAX_CODE",
     "MAX_DEPTH",
     "MAX_LEMMA_CHARS",
     "Formula",
@@ -48,6 +49,7 @@ __all__ = [
     "parse_code",
     "parse_formula",
     "read_formula",
+    "readable",
 ]
 
 ALCHEMICAL: tuple[str, ...] = tuple(chr(c) for c in range(0x1F700, 0x1F774))
@@ -57,12 +59,34 @@ _VARIATION_SELECTORS = "\ufe0e\ufe0f"
 MAX_LEMMA_CHARS = 64
 MAX_DEPTH = 4
 """Deepest nesting of sub-formulas."""
+MAX_CODE = 2**63 - 1
+"""The largest Δ-code: SQLite's (and PostgreSQL's) largest integer row id."""
 _SYNTAX = re.compile(r"\s*(->|→|\+|\(|\))\s*")
 _PROSE = re.compile(r"[,.;:!?]")
 _CODE = re.compile(r"^[Δ∆]\s*(\d+)$")
 
 Part = Union[str, "Formula"]
 Kind = Literal["code", "glyph", "formula", "concepts", "name"]
+
+
+def readable(text: str) -> str:
+    """``text``, or :class:`InputError` where it is not UTF-8 text: a lone surrogate (an
+    undecodable byte of a command line, a ``\\udcff`` escape in JSON) is refused here,
+    before any model or store sees it.
+
+    >>> readable("calm\udcff")
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: the text is not UTF-8: a lone surrogate U+DCFF at character 4
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(
+            f"the text is not UTF-8: a lone surrogate U+{ord(text[e.start]):04X} "
+            f"at character {e.start}"
+        ) from None
+    return text
 
 
 def normalize_lemma(text: str) -> str:
@@ -137,6 +161,7 @@ class _Parser:
         pieces = [p for p in _SYNTAX.split(text) if p is not None]
         self.tokens = [("→" if p == "->" else p) for p in (s.strip() for s in pieces) if p]
         self.pos = 0
+        self.depth = 0
 
     def fail(self, expected: str) -> InputError:
         found = repr(self.tokens[self.pos]) if self.pos < len(self.tokens) else "the end"
@@ -161,8 +186,12 @@ class _Parser:
     def part(self) -> Part:
         token = self.peek()
         if token == "(":
+            self.depth += 1
+            if self.depth >= MAX_DEPTH:  # refused before recursing: a stack never overflows
+                raise InputError(f"sub-formulas nest at most {MAX_DEPTH} deep")
             self.pos += 1
             inner = self.formula()
+            self.depth -= 1
             if self.peek() != ")":
                 raise self.fail("')'")
             self.pos += 1
@@ -243,6 +272,8 @@ def _validate(formula: Formula, depth: int) -> None:
         raise InputError(f"a scene holds at most {MAX_CONCEPTS} concepts; got {len(formula.parts)}")
     seen: set[str] = set()
     for p in formula.all_parts():
+        if isinstance(p, str):
+            normalize_lemma(p)  # a Formula built in code meets the limits a parsed one does
         key = p if isinstance(p, str) else p.render()
         if key in seen:
             raise InputError(f"{key!r} appears twice in one scene")
@@ -257,9 +288,22 @@ def format_code(number: int) -> str:
 
 
 def parse_code(text: str) -> int | None:
-    """``'Δ41'`` (or ``'∆41'``) → ``41``; ``None`` when the text is not a code."""
+    """``'Δ41'`` (or ``'∆41'``) → ``41``; ``None`` when the text is not a code;
+    :class:`InputError` for a code past :data:`MAX_CODE`.
+
+    >>> parse_code("Δ9223372036854775808")
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: no Δ-code is past Δ9223372036854775807, got Δ9223372036854775808
+    """
     m = _CODE.match(text.strip())
-    return int(m.group(1)) if m else None
+    if not m:
+        return None
+    digits = m.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_CODE)) or int(digits) > MAX_CODE:
+        shown = digits if len(digits) <= 40 else f"{digits[:20]}…"
+        raise InputError(f"no Δ-code is past Δ{MAX_CODE}, got Δ{shown}")
+    return int(digits)
 
 
 def _strip_glyph(text: str) -> str:
@@ -276,7 +320,7 @@ def classify(text: str) -> Kind:
     >>> classify("поле: тревога (предвкушение + страх).")
     'concepts'
     """
-    stripped = text.strip()
+    stripped = readable(text).strip()
     if parse_code(stripped) is not None:
         return "code"
     bare = _strip_glyph(stripped)

@@ -18,7 +18,8 @@ words included): z = 2 means a word leans that way two standard deviations more
 than an ordinary word does. The sample takes away what every word shares with a
 direction, so a direction near the centre of the space does not win everywhere.
 
->>> from scenecodec.language.embed import HashEmbedder
+>>> from scenecodec.language.cache import cache_path, keep, load
+from scenecodec.language.embed import HashEmbedder
 >>> p = prototypes(HashEmbedder(), [["жар", "heat"], ["тишина", "silence"]])
 >>> p.shape, round(float(np.linalg.norm(p[0])), 6)
 ((2, 384), 1.0)
@@ -33,11 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
-from pathlib import Path
 
 import numpy as np
-from platformdirs import user_cache_dir
 
+from scenecodec.language.cache import cache_path, keep, load
 from scenecodec.language.embed import Embedder, reference_vocabulary
 
 __all__ = ["SAMPLE", "Scale", "prototypes", "scale"]
@@ -62,10 +62,9 @@ def prototypes(embedder: Embedder, labels: Sequence[Sequence[str]]) -> np.ndarra
     ).hexdigest()[:20]
     if key in _MEMO:
         return _MEMO[key]
-    path = Path(user_cache_dir("scenecodec")) / f"prototypes-{key}.npy"
-    if path.exists():
-        out: np.ndarray = np.load(path)
-    else:
+    path = cache_path(f"prototypes-{key}.npy")
+    out = load(path, np.load)
+    if out is None:
         vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
         out = np.zeros((len(labels), embedder.dim), dtype=np.float32)
         start = 0
@@ -73,10 +72,7 @@ def prototypes(embedder: Embedder, labels: Sequence[Sequence[str]]) -> np.ndarra
             mean = vectors[start : start + len(cues)].mean(0) if cues else out[i]
             out[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
             start += len(cues)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.npy")
-        np.save(partial, out)
-        partial.replace(path)
+        keep(path, lambda partial: np.save(partial, out))
     _MEMO[key] = out
     return out
 

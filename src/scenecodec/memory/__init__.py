@@ -17,14 +17,15 @@ from typing import TypedDict, Unpack
 
 import platformdirs
 
-from scenecodec.errors import InputError
+from scenecodec.errors import InputError, StoreError
 from scenecodec.language.atoms import DEFAULT_ALPHA
 from scenecodec.language.embed import check_embedder
 from scenecodec.memory.index import SceneIndex
-from scenecodec.memory.sqlite import SQLiteStore
+from scenecodec.memory.sqlite import Missing, SQLiteStore
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings, Store
 
 __all__ = [
+    "Missing",
     "PartRecord",
     "Requested",
     "SQLiteStore",
@@ -54,8 +55,12 @@ class Requested(TypedDict, total=False):
     embedder: str | None
 
 
-def open_store(path: str | Path | None = None, **requested: Unpack[Requested]) -> Store:
-    """The memory at ``path`` (default :func:`default_path`), made if it is new with
+def open_store(
+    path: str | Path | None = None, *, missing: Missing = "create", **requested: Unpack[Requested]
+) -> Store:
+    """The memory at ``path`` (default :func:`default_path`, whose directory is made when
+    it is the user data directory), made if it is new (``missing``: see
+    :data:`~scenecodec.memory.sqlite.Missing`) with
     ``dim`` (default 1024, a multiple of 64), ``seed`` (0), ``alpha``
     (:data:`~scenecodec.language.atoms.DEFAULT_ALPHA`) and ``embedder`` (``"e5"``); an
     existing one keeps its own settings, and any of these given must match them or
@@ -97,4 +102,11 @@ def open_store(path: str | Path | None = None, **requested: Unpack[Requested]) -
         embedder="e5" if embedder is None else embedder,
     )
     required = frozenset(k for k, v in given.items() if v is not None)
-    return SQLiteStore.open(path or default_path(), settings, required)
+    if path is None:
+        path = default_path()
+        if missing == "create" and not os.environ.get("SCENECODEC_MEMORY"):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot make the directory {path.parent}: {e.strerror}") from None
+    return SQLiteStore.open(path, settings, required, missing)

@@ -11,6 +11,12 @@
 * The file carries an ``application_id`` and a schema version; a corrupt file,
   some other program's database or a memory made with other settings is
   refused with a one-line :class:`~scenecodec.errors.StoreError`.
+* Every SQLite failure of every method is that one-line error, naming its cause
+  (:mod:`~scenecodec.memory.refusal`): a damaged page, a full disk (the transaction
+  rolled back: nothing stored), a read-only file or directory.
+* Only a writer makes a memory: ``missing="error"`` refuses a path with no memory,
+  ``missing="empty"`` reads an empty one kept in RAM, and a new memory's directory
+  must exist.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
@@ -31,14 +37,15 @@ from typing import Any
 
 import numpy as np
 
-from scenecodec.errors import StoreError
 from scenecodec.memory.forget import forget, forgotten
-from scenecodec.memory.schema import ADDED, APPLICATION_ID, PHASES, SCHEMA, SCHEMA_VERSION
+from scenecodec.memory.opening import Missing, connect
+from scenecodec.memory.refusal import refusal, refused, rollback
+from scenecodec.memory.schema import PHASES
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
-__all__ = ["SQLiteStore"]
+__all__ = ["Missing", "SQLiteStore"]
 
-
+@refused
 class SQLiteStore:
     """A memory in one SQLite file; open it with :meth:`open`."""
 
@@ -49,109 +56,42 @@ class SQLiteStore:
 
     @classmethod
     def open(
-        cls, path: str | Path, settings: Settings, required: frozenset[str] | None = None
+        cls,
+        path: str | Path,
+        settings: Settings,
+        required: frozenset[str] | None = None,
+        missing: Missing = "create",
     ) -> SQLiteStore:
-        """Open the memory at ``path``, creating it with ``settings`` if it is new.
+        """Open the memory at ``path``, creating it with ``settings`` if it is new
+        (``missing``: see :data:`Missing`; a new memory's directory must exist).
 
         An existing memory keeps its own settings; the fields named in
         ``required`` (all of them when ``None``) must equal ``settings``' or the
         open fails with :class:`StoreError`.
         """
         path = Path(path).expanduser()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as e:
-            raise StoreError(f"cannot open memory {path}: {e}") from None
-        try:
-            stored = cls._prepare(db, path, settings, required)
-        except sqlite3.DatabaseError as e:
-            db.close()
-            raise StoreError(f"{path} is not a scenecodec memory ({e})") from None
-        except StoreError:
-            db.close()
-            raise
+        db, stored = connect(path, settings, required, missing)
         return cls(path, db, stored)
-
-    @staticmethod
-    def _prepare(
-        db: sqlite3.Connection, path: Path, wanted: Settings, required: frozenset[str] | None
-    ) -> Settings:
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables and app_id != APPLICATION_ID:
-            raise StoreError(f"{path} is not a scenecodec memory (a database of another program)")
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"cannot write memory {path}: {e}") from None
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        if not tables:
-            SQLiteStore._create(db, path, wanted)
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{path} has schema version {version}; this scenecodec reads "
-                f"version {SCHEMA_VERSION} (move the file away to start a new memory)"
-            )
-        for statement in filter(str.strip, ADDED.split(";")):
-            db.execute(statement)
-        values = dict(db.execute("SELECT key, value FROM settings"))
-        stored = Settings(
-            int(values["dim"]), int(values["seed"]), float(values["alpha"]), values["embedder"]
-        )
-        fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
-        clash = [f for f in fields if getattr(stored, f) != getattr(wanted, f)]
-        if clash:
-            asked = ", ".join(f"{f}={getattr(wanted, f)}" for f in clash)
-            raise StoreError(
-                f"{path} was made with {stored.describe()}; it cannot be opened with {asked}"
-            )
-        return stored
-
-    @staticmethod
-    def _create(db: sqlite3.Connection, path: Path, settings: Settings) -> None:
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"cannot write memory {path}: {e}") from None
-        try:
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                for statement in filter(str.strip, SCHEMA.split(";")):
-                    db.execute(statement)
-                db.executemany(
-                    "INSERT INTO settings VALUES (?, ?)",
-                    [
-                        ("dim", str(settings.dim)),
-                        ("seed", str(settings.seed)),
-                        ("alpha", repr(settings.alpha)),
-                        ("embedder", settings.embedder),
-                    ],
-                )
-                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception; SQLite's
+        failures raised as
+        :func:`~scenecodec.memory.refusal.refusal`."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"cannot write memory {self.path}: {e}") from None
+        except sqlite3.Error as e:
+            raise refusal(self.path, e) from None
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            rollback(self._db)
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as e:
-            raise StoreError(f"cannot write memory {self.path}: {e}") from None
+            rollback(self._db)
+            raise refusal(self.path, e) from None
 
     def atoms(self, lemmas: Sequence[str]) -> dict[str, bytes]:
         """Packed atoms of the stored ones among ``lemmas``."""
@@ -434,3 +374,4 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+

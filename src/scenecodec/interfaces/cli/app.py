@@ -8,11 +8,12 @@ True
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,15 +25,21 @@ from scenecodec.errors import InputError, ScenecodecError
 from scenecodec.language.forms import Formula, read_formula
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "app",
     "emit",
     "err",
     "file_formulas",
     "main",
     "out",
+    "output_path",
     "progress_bar",
     "read_text",
 ]
+
+MAX_FILE_BYTES = 64 * 2**20
+"""The most a file given to ``--file`` or ``--text`` (or standard input) may hold: 64 MiB,
+a million formulas; more is refused after reading one byte past it."""
 
 app = typer.Typer(
     name="scenecodec",
@@ -74,20 +81,51 @@ err = Console(stderr=True, highlight=False)
 
 
 def emit(as_json: bool, payload: dict, render: Callable[[], None]) -> None:
+    """Print ``payload`` as one JSON object (ASCII escapes where stdout is not UTF-8),
+    else call ``render``."""
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        utf8 = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+        sys.stdout.write(json.dumps(payload, ensure_ascii=not utf8) + "\n")
     else:
         render()
 
 
 def read_text(file: Path) -> str:
-    """A UTF-8 file's text (``-``: standard input)."""
+    """A UTF-8 file's text (``-``: standard input), at most :data:`MAX_FILE_BYTES`."""
+    if str(file) == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        with file.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{file} is longer than {MAX_FILE_BYTES:,} bytes, the most read")
     try:
-        if str(file) == "-":
-            return sys.stdin.buffer.read().decode("utf-8")
-        return file.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(f"{file} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def output_path(path: Path, suffixes: Collection[str]) -> Path:
+    """``path`` checked before any work is done: a file (not a directory) whose name
+    ends in one of ``suffixes`` (``"npy"``, ``"png"``, …), in a directory that exists
+    and can be written; else :class:`InputError`.
+
+    >>> output_path(Path("v.txt"), ["npy"])
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: v.txt: the file name must end in .npy
+    """
+    endings = ", ".join(f".{s}" for s in sorted(suffixes))
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a file name ending in {endings}")
+    if path.suffix.lower().lstrip(".") not in suffixes:
+        raise InputError(f"{path}: the file name must end in {endings}")
+    parent = path.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write {path}: its directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"cannot write {path}: its directory {parent} is read-only")
+    return path
 
 
 def file_formulas(file: Path) -> list[Formula]:
@@ -132,8 +170,13 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app; turn known failures into one line on stderr and exit 2."""
+    """Entry point: run the app; turn known failures into one line on stderr and exit 2.
+    What the terminal cannot show is printed as backslash escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
+        _check_utf8(sys.argv[1:] if argv is None else argv)
         status = app(args=argv, prog_name="scenecodec", standalone_mode=False)
     except typer.Abort:
         _fail("aborted", 1)
@@ -153,6 +196,20 @@ def main(argv: list[str] | None = None) -> None:
         )
     if isinstance(status, int) and status:
         sys.exit(status)
+
+
+def _check_utf8(args: Sequence[str]) -> None:
+    """:class:`InputError` for an argument that is not UTF-8 text (the bytes Python could
+    not decode arrive as lone surrogates): nothing is stored from it."""
+    for n, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "backslashreplace").decode()
+            with suppress(UnicodeEncodeError):  # undecodable bytes shown as they were given
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown = shown if len(shown) <= 60 else f"{shown[:60]}…"
+            raise InputError(f"argument {n} is not UTF-8 text: {shown}") from None
 
 
 def _usage(e: Any) -> None:

@@ -14,9 +14,17 @@ import numpy as np
 import typer
 from rich.table import Table
 
+from scenecodec.algebra import hv
 from scenecodec.codec import Codec, Scene
 from scenecodec.errors import InputError
-from scenecodec.interfaces.cli.app import app, emit, file_formulas, out, progress_bar
+from scenecodec.interfaces.cli.app import (
+    app,
+    emit,
+    file_formulas,
+    out,
+    output_path,
+    progress_bar,
+)
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import decoded_table, recalled_table, scene_lines
 from scenecodec.interfaces.cli.stream import emit_items
@@ -39,7 +47,9 @@ def compress(
     file: Annotated[
         Path | None,
         typer.Option(
-            "--file", "-f", help="Compress every formula in FILE (one a line, # comments)."
+            "--file",
+            "-f",
+            help="Compress every formula in FILE (one a line, # comments; at most 64 MiB).",
         ),
     ] = None,
     memory: MemoryOpt = None,
@@ -111,8 +121,8 @@ def decode(
 
       scenecodec show Δ1 --save-vector v.npy && scenecodec decode --vector v.npy
     """
-    with Codec.open(memory) as codec:
-        decoded = codec.decode(_load_vector(vector))
+    with Codec.open(memory, missing="error") as codec:
+        decoded = codec.decode(_load_vector(vector, codec.settings.dim))
 
         def render() -> None:
             out.print(decoded.formula)
@@ -121,9 +131,27 @@ def decode(
         emit(as_json, decoded.to_dict(), render)
 
 
-def _load_vector(path: Path) -> np.ndarray:
+_HEADERS = {
+    (1, 0): np.lib.format.read_array_header_1_0,
+    (2, 0): np.lib.format.read_array_header_2_0,
+    (3, 0): np.lib.format.read_array_header_2_0,  # 3.0 differs only in allowing UTF-8
+}
+
+
+def _load_vector(path: Path, dim: int) -> np.ndarray:
+    """The vector in a .npy file, its header checked (shape, type) before its data is read:
+    a header claiming terabytes is refused, not allocated."""
     try:
-        return np.load(path, allow_pickle=False)
+        with path.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            if version not in _HEADERS:
+                raise ValueError(f"format version {version[0]}.{version[1]} is not known")
+            shape, _, dtype = _HEADERS[version](fh)
+            hv.check_vector(shape, dtype, dim)
+            fh.seek(0)
+            return np.lib.format.read_array(fh, allow_pickle=False)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
     except (ValueError, EOFError) as e:
         raise InputError(f"{path} is not a .npy array ({e})") from None
 
@@ -148,9 +176,9 @@ def recall(
     """
     if (vector is None) == (not cue):
         raise InputError("give a cue or --vector, one of the two")
-    with Codec.open(memory) as codec:
+    with Codec.open(memory, missing="error") as codec:
         if vector:
-            query: np.ndarray | str = _load_vector(vector)
+            query: np.ndarray | str = _load_vector(vector, codec.settings.dim)
         else:
             assert cue is not None  # checked above: a cue when there is no --vector
             query = " ".join(cue)
@@ -177,7 +205,7 @@ def concepts(
 
       scenecodec concepts "the smell of rain on hot asphalt" --json
     """
-    with Codec.open(memory) as codec:
+    with Codec.open(memory, missing="empty") as codec:
         chosen = codec.concepts(" ".join(text))
 
         def render() -> None:
@@ -220,7 +248,7 @@ def split(
 
       scenecodec split тишинажарвход
     """
-    with Codec.open(memory) as codec:
+    with Codec.open(memory, missing="empty") as codec:
         result = codec.split(name)
 
         def render() -> None:
@@ -240,7 +268,7 @@ def list_scenes(
 ) -> None:
     """List stored scenes in code order, each printed as it is read (memory does not
     grow with --limit 0 over a large memory)."""
-    with Codec.open(memory) as codec:
+    with Codec.open(memory, missing="error") as codec:
         total = codec.count()
         scenes = codec.iter_scenes(offset, limit or None)
         if as_json:
@@ -264,7 +292,9 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one stored scene by its Δ-code."""
-    with Codec.open(memory) as codec:
+    if save_vector is not None:
+        output_path(save_vector, ["npy"])
+    with Codec.open(memory, missing="error") as codec:
         scene = codec.show(code)
         if save_vector is not None:
             np.save(save_vector, scene.vector)

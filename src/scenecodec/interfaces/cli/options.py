@@ -32,7 +32,8 @@ MemoryOpt = Annotated[
     option(
         "--memory",
         "-m",
-        help="Memory file (default: $SCENECODEC_MEMORY or the user data directory).",
+        help="Memory file (default: $SCENECODEC_MEMORY or the user data directory); only "
+        "a write (compress, pulse) makes a missing one, in a directory that exists.",
     ),
 ]
 

@@ -14,12 +14,21 @@ from typing import Annotated
 import typer
 
 from scenecodec.codec import Codec
+from scenecodec.dynamics.plot import formats as plot_formats
+from scenecodec.dynamics.plot import plot as draw
 from scenecodec.dynamics.pulse import pulse as run_pulse
 from scenecodec.dynamics.roles import roles as scene_roles
 from scenecodec.dynamics.stream import stream as read_stream
 from scenecodec.errors import InputError
 from scenecodec.expansion.expand import expand as expand_scene
-from scenecodec.interfaces.cli.app import app, emit, file_formulas, progress_bar, read_text
+from scenecodec.interfaces.cli.app import (
+    app,
+    emit,
+    file_formulas,
+    output_path,
+    progress_bar,
+    read_text,
+)
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import expansion_lines, pulse_lines, roles_table
 from scenecodec.interfaces.lanes import BUDGET
@@ -109,7 +118,7 @@ def expand(
 
       scenecodec expand "hot anxious silence before stepping inside"
     """
-    with Codec.open(memory) as codec, progress_bar() as progress:
+    with Codec.open(memory, missing="empty") as codec, progress_bar() as progress:
         expansion = expand_scene(
             codec,
             " ".join(scene),
@@ -149,7 +158,7 @@ def pulse(
         option(
             "--text",
             help="Read FILE as a stream: cut it where the meaning shifts, store a scene per "
-            "part and run the pulse across them (- reads stdin).",
+            "part and run the pulse across them (- reads stdin; at most 64 MiB).",
         ),
     ] = None,
     gamma: Annotated[
@@ -163,7 +172,8 @@ def pulse(
         option(
             "--plot",
             help="Draw activation per scene over the ticks, phases marked, to FILE "
-            "(PNG; needs pip install 'scenecodec[plot]').",
+            "(.png, .svg, .pdf or another format matplotlib writes; needs pip install "
+            "'scenecodec[plot]').",
         ),
     ] = None,
     memory: MemoryOpt = None,
@@ -185,6 +195,8 @@ def pulse(
 
       scenecodec pulse --text story.txt --json --plot timeline.png
     """
+    if plot is not None:
+        output_path(plot, plot_formats())
     with Codec.open(memory) as codec, progress_bar() as progress:
         if text is not None:
             if scene:
@@ -201,8 +213,6 @@ def pulse(
                 progress=progress,
             )
     if plot is not None:
-        from scenecodec.dynamics.plot import plot as draw
-
         draw(line, plot)
     emit(as_json, line.to_dict(), lambda: pulse_lines(line))
 
@@ -280,7 +290,9 @@ def roles(
     ] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="Read the sequence from FILE (one formula a line)."),
+        typer.Option(
+            "--file", "-f", help="Read the sequence from FILE (one formula a line; ≤ 64 MiB)."
+        ),
     ] = None,
     last: Annotated[
         int, typer.Option("--last", min=1, help="With no scenes given: the last N stored.")
@@ -300,7 +312,7 @@ def roles(
 
       scenecodec roles --last 50 --json
     """
-    with Codec.open(memory) as codec:
+    with Codec.open(memory, missing="empty" if scenes or file else "error") as codec:
         if scenes and file is not None:
             raise InputError("give scenes or --file, not both")
         cues = file_formulas(file) if file is not None else scenes or None

@@ -1,0 +1,130 @@
+"""Opening a memory file: connect, make the schema of a new one, check its settings.
+
+A path with no memory is made, refused or read as empty by ``missing``
+(:data:`Missing`); a new memory's directory must exist; a file of another program,
+another schema version or other settings is refused with a one-line
+:class:`~scenecodec.errors.StoreError`.
+
+>>> import tempfile, pathlib
+>>> from scenecodec.memory.store import Settings
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "m.sqlite"
+>>> connect(path, Settings(1024, 0, 0.6, "hash"), missing="error")
+Traceback (most recent call last):
+...
+scenecodec.errors.StoreError: no memory at ... (a write such as compress makes one)
+>>> db, settings = connect(path, Settings(1024, 0, 0.6, "hash"))
+>>> settings.describe()
+'dim=1024, seed=0, alpha=0.6, embedder=hash'
+>>> db.close()
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Literal
+
+from scenecodec.errors import StoreError
+from scenecodec.memory.refusal import refusal, rollback
+from scenecodec.memory.schema import ADDED, APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+from scenecodec.memory.store import Settings
+
+__all__ = ["Missing", "connect"]
+
+Missing = Literal["create", "error", "empty"]
+"""What opening a path with no memory does: make one, refuse, or read an empty one."""
+
+
+def connect(
+    path: Path,
+    settings: Settings,
+    required: frozenset[str] | None = None,
+    missing: Missing = "create",
+) -> tuple[sqlite3.Connection, Settings]:
+    """The connection to the memory at ``path`` and its stored settings, creating it
+    with ``settings`` if it is new (``missing``: see :data:`Missing`).
+
+    An existing memory keeps its own settings; the fields named in ``required`` (all
+    of them when ``None``) must equal ``settings``' or :class:`StoreError` is raised.
+    """
+    target = str(path)
+    if target != ":memory:" and not path.exists():
+        if missing == "error":
+            raise StoreError(f"no memory at {path} (a write such as compress makes one)")
+        if missing == "empty":
+            target = ":memory:"  # read as empty; nothing is made on disk
+        elif not path.parent.is_dir():
+            why = "is not a directory" if path.parent.exists() else "does not exist"
+            raise StoreError(f"cannot open memory {path}: its directory {path.parent} {why}")
+    try:
+        db = sqlite3.connect(target, timeout=30.0, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as e:
+        raise StoreError(f"cannot open memory {path}: {e}") from None
+    try:
+        stored = _prepare(db, path, settings, required)
+    except sqlite3.DatabaseError as e:
+        db.close()
+        if getattr(e, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_NOTADB:
+            raise StoreError(f"{path} is not a scenecodec memory ({e})") from None
+        raise refusal(path, e) from None
+    except StoreError:
+        db.close()
+        raise
+    return db, stored
+
+
+def _prepare(
+    db: sqlite3.Connection, path: Path, wanted: Settings, required: frozenset[str] | None
+) -> Settings:
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if tables and app_id != APPLICATION_ID:
+        raise StoreError(f"{path} is not a scenecodec memory (a database of another program)")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    if not tables:
+        _create(db, path, wanted)
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} has schema version {version}; this scenecodec reads "
+            f"version {SCHEMA_VERSION} (move the file away to start a new memory)"
+        )
+    for statement in filter(str.strip, ADDED.split(";")):
+        db.execute(statement)
+    values = dict(db.execute("SELECT key, value FROM settings"))
+    stored = Settings(
+        int(values["dim"]), int(values["seed"]), float(values["alpha"]), values["embedder"]
+    )
+    fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
+    clash = [f for f in fields if getattr(stored, f) != getattr(wanted, f)]
+    if clash:
+        asked = ", ".join(f"{f}={getattr(wanted, f)}" for f in clash)
+        raise StoreError(
+            f"{path} was made with {stored.describe()}; it cannot be opened with {asked}"
+        )
+    return stored
+
+
+def _create(db: sqlite3.Connection, path: Path, settings: Settings) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            for statement in filter(str.strip, SCHEMA.split(";")):
+                db.execute(statement)
+            db.executemany(
+                "INSERT INTO settings VALUES (?, ?)",
+                [
+                    ("dim", str(settings.dim)),
+                    ("seed", str(settings.seed)),
+                    ("alpha", repr(settings.alpha)),
+                    ("embedder", settings.embedder),
+                ],
+            )
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        rollback(db)
+        raise
