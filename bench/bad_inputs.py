@@ -197,6 +197,10 @@ def corpus(count: int, tmp: Path, seed: int = 0) -> list[Case]:
         lambda: cli("roles", pick(CODES + TEXTS), pick(SCENES)),
         lambda: cli("roles", "--file", pick(paths)),
         lambda: cli("roles", "--last", pick(NUMBERS)),
+        lambda: cli("export", pick(paths)),
+        lambda: cli("import", pick(paths)),
+        lambda: cli("backup", pick(paths)),
+        lambda: cli("forget", pick(CODES), pick(CODES)),
         lambda: cli(pick(["compress", "expand", "show", "list"]), "--memory", pick(paths)),
         lambda: cli(pick(["nonsense", "--nonsense", "-", "--", "Δ1"])),
     ]
@@ -340,7 +344,8 @@ def _client(memory: Path) -> Iterator[object]:
 
     from scenecodec.interfaces.server import create_app
 
-    with TestClient(create_app(memory), raise_server_exceptions=False) as client:
+    app = create_app(memory, hosts=["testserver"])  # the test client's Host
+    with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
 
@@ -363,7 +368,7 @@ def run(cases: list[Case], memory: Path, slow: float = 5.0) -> list[Outcome]:
     """Run ``cases`` against ``memory`` in order; each outcome's problems name what broke
     the contract (``slow`` seconds: the most a case may take)."""
     outcomes = []
-    with _client(memory) as client:
+    with contextlib.chdir(memory.parent), _client(memory) as client:  # "" and "." stay in tmp
         for case in cases:
             before = fingerprint(memory)
             start = time.perf_counter()

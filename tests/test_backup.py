@@ -3,6 +3,9 @@
 import multiprocessing as mp
 import shutil
 import sqlite3
+from pathlib import Path
+
+import pytest
 
 from scenecodec import Codec
 from test_memory import _writer
@@ -85,3 +88,13 @@ def test_backup_destinations(tmp_path, capsys):
         says="no memory at",
     )
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("command", ["backup", "export"])
+def test_a_copy_is_never_renamed_onto_a_device_even_with_force(tmp_path, capsys, command):
+    memory = tmp_path / "m.sqlite"
+    with Codec.open(memory, embedder="hash") as codec:
+        codec.compress("a + b → c")
+    fails(capsys, command, "/dev/null", "--force", "--memory", memory, says="not a regular file")
+    assert Path("/dev/null").is_char_device()
+    assert not list(Path("/dev").glob(".null.partial*"))

@@ -95,6 +95,29 @@ def test_stream_reads_a_text_into_scenes(e5_codec):
         stream(e5_codec, "   ")
 
 
+def test_a_stream_with_a_part_it_cannot_read_stores_nothing(e5_codec, monkeypatch):
+    text = (
+        "Снег шёл три дня подряд и засыпал все дороги. Дети катались с горки на санках. "
+        "Мороз рисовал узоры на стёклах. В избе трещали дрова в печке. "
+        "Банк повысил ставку по кредитам. Семья решила отложить покупку квартиры. "
+        "Отец подсчитывал расходы и доходы за месяц. Накопления таяли из-за инфляции. "
+    )
+    read = e5_codec.concepts
+    calls = []
+
+    def second_part_unreadable(part):
+        calls.append(part)
+        if len(calls) == 2:
+            raise InputError("no concepts in the text")
+        return read(part)
+
+    monkeypatch.setattr(e5_codec, "concepts", second_part_unreadable)
+    before = e5_codec.count()
+    with pytest.raises(InputError, match="no concepts"):
+        stream(e5_codec, text)
+    assert len(calls) == 2 and e5_codec.count() == before
+
+
 def test_cli_pulse_text(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(

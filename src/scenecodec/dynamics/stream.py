@@ -227,12 +227,14 @@ def stream(
         raise InputError("no sentences in the text")
     cuts = segment(vectors(codec.atoms.embedder, found, progress), gamma, progress)
     parts = [found[a:b] for a, b in itertools.pairwise([*cuts, len(found)])]
-    scenes = [codec.compress(text=" ".join(s.text for s in parts[0]))]
+    # every part read before one is stored: a part that cannot be read stores nothing
+    formulas = [codec.concepts(" ".join(s.text for s in part)).formula for part in parts]
+    scenes = [codec.compress(formulas[0])]
     first = str(scenes[0].code)
     running = Pulse.start(codec, first, name=name or f"stream {first}")
     for n in range(len(parts)):
         if n:
-            scenes.append(codec.compress(text=" ".join(s.text for s in parts[n])))
+            scenes.append(codec.compress(formulas[n]))
             running.learn(scenes[-1])
         for _ in parts[n][1 if n == 0 else 0 :]:  # one tick a sentence
             running.step(scenes[-1])

@@ -259,7 +259,7 @@ def create_app(
     @app.post("/decode")
     async def decode(body: DecodeIn) -> dict:
         """Decode a vector alone (``dim`` numbers; the sign of each is used)."""
-        vector = np.asarray(body.vector, dtype=np.float32)
+        vector = np.asarray(body.vector, dtype=np.float64)
         return await lanes.read(lambda c: c.decode(vector).to_dict())
 
     @app.post("/recall")
@@ -268,7 +268,7 @@ def create_app(
         or to a vector."""
         if (body.cue is None) == (body.vector is None):
             raise InputError("give a cue or a vector, one of the two")
-        cue = np.asarray(body.vector, dtype=np.float32) if body.vector is not None else body.cue
+        cue = np.asarray(body.vector, dtype=np.float64) if body.vector is not None else body.cue
         assert cue is not None  # one of the two, checked above
         return await lanes.read(
             lambda c: {"results": [r.to_dict() for r in c.recall(cue, k=body.k)]}

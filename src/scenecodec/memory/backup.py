@@ -26,7 +26,24 @@ from pathlib import Path
 from scenecodec.errors import InputError, StoreError
 from scenecodec.memory.sqlite import SQLiteStore
 
-__all__ = ["backup"]
+__all__ = ["backup", "replaceable"]
+
+
+def replaceable(dest: Path, force: bool) -> Path:
+    """``dest`` if a finished copy may be renamed onto it: it does not exist, or it is a
+    regular file and ``force`` is given (never a device, a directory or a pipe: a rename
+    would replace the node itself); else :class:`InputError`.
+
+    >>> replaceable(Path("/dev/null"), force=True)
+    Traceback (most recent call last):
+    ...
+    scenecodec.errors.InputError: /dev/null is not a regular file; give a file name
+    """
+    if dest.exists() and not dest.is_file():
+        raise InputError(f"{dest} is not a regular file; give a file name")
+    if dest.exists() and not force:
+        raise InputError(f"{dest} exists; give --force to replace it")
+    return dest
 
 
 def backup(store: SQLiteStore, dest: str | Path, *, force: bool = False) -> tuple[Path, int]:
@@ -38,8 +55,7 @@ def backup(store: SQLiteStore, dest: str | Path, *, force: bool = False) -> tupl
         dest = dest / store.path.name
     if dest.exists() and dest.resolve() == store.path.resolve():
         raise InputError(f"{dest} is the memory itself; back it up somewhere else")
-    if dest.exists() and not force:
-        raise InputError(f"{dest} exists; give --force to replace it")
+    replaceable(dest, force)
     if not dest.parent.is_dir():
         raise InputError(f"no directory {dest.parent} to back up into")
     partial = dest.with_name(f".{dest.name}.partial")

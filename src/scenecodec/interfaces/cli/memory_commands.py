@@ -24,6 +24,7 @@ from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, argument
 from scenecodec.language.forms import parse_code
 from scenecodec.memory import SQLiteStore, default_path, open_store
 from scenecodec.memory.backup import backup as backup_memory
+from scenecodec.memory.backup import replaceable
 from scenecodec.memory.restore import import_memory
 from scenecodec.memory.transfer import KINDS, export_memory
 
@@ -72,8 +73,8 @@ def export(
     to_stdout = str(file) == "-"
     if to_stdout and as_json:
         raise InputError("--json prints a summary: give a FILE to export to, not -")
-    if not to_stdout and file.exists() and not force:
-        raise InputError(f"{file} exists; give --force to replace it")
+    if not to_stdout:
+        replaceable(file, force)
     store = _existing(memory)
     try:
         if to_stdout:
