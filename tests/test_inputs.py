@@ -204,13 +204,20 @@ def test_a_read_only_memory_reads_and_refuses_writes_by_name(memory, unprivilege
     assert state(memory) == before
 
 
-def test_a_read_only_directory_is_named(memory, unprivileged):
+def test_a_read_only_directory_reads_and_refuses_writes_by_name(memory, unprivileged):
+    before = state(memory)
     memory.parent.chmod(0o555)
     try:
+        listed = run(memory, "list", "--json", unprivileged=True)
+        assert listed.returncode == 0, listed.stderr
+        assert json.loads(listed.stdout)["total"] == 2
+        shown = run(memory, "show", "Δ1", unprivileged=True)
+        assert shown.returncode == 0, shown.stderr
         err = fails(run(memory, "compress", "снег + мороз", unprivileged=True), "read-only")
         assert "not a scenecodec memory" not in err and str(memory.parent) in err
     finally:
         memory.parent.chmod(0o755)
+    assert state(memory) == before
 
 
 # ── a full disk (cannot rollback before) ────────────────────────────────────

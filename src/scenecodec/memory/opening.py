@@ -1,7 +1,9 @@
 """Opening a memory file: connect, make the schema of a new one, check its settings.
 
 A path with no memory is made, refused or read as empty by ``missing``
-(:data:`Missing`); a new memory's directory must exist; a file of another program,
+(:data:`Missing`); a new memory's directory must exist; a memory in a directory that
+cannot be written is read as it is (SQLite's ``immutable`` mode: it cannot keep its
+``-wal`` and ``-shm`` files there) and every write to it is refused; a file of another program,
 another schema version or other settings is refused with a one-line
 :class:`~scenecodec.errors.StoreError`.
 
@@ -20,6 +22,7 @@ scenecodec.errors.StoreError: no memory at ... (a write such as compress makes o
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Literal
@@ -56,8 +59,13 @@ def connect(
         elif not path.parent.is_dir():
             why = "is not a directory" if path.parent.exists() else "does not exist"
             raise StoreError(f"cannot open memory {path}: its directory {path.parent} {why}")
+    if target != ":memory:" and path.is_file() and not os.access(path.parent, os.W_OK):
+        # no -wal or -shm can be made beside it: read the file as it is, never write it
+        target = path.resolve().as_uri() + "?mode=ro&immutable=1"
     try:
-        db = sqlite3.connect(target, timeout=30.0, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(
+            target, timeout=30.0, isolation_level=None, check_same_thread=False, uri=True
+        )
     except sqlite3.Error as e:
         raise StoreError(f"cannot open memory {path}: {e}") from None
     try:
