@@ -10,6 +10,7 @@ import ctypes
 import hashlib
 import json
 import os
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -367,3 +368,21 @@ def test_long_arguments_are_refused_before_any_model_work(memory, args):
     before = state(memory)
     fails(run(memory, *args), "longer than")
     assert state(memory) == before
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        (sqlite3.SQLITE_BUSY, "is busy: another writer held it"),
+        (sqlite3.SQLITE_CORRUPT, "is damaged"),
+        (sqlite3.SQLITE_FULL, "is full; nothing was stored"),
+        (sqlite3.SQLITE_IOERR, "cannot use the memory"),
+    ],
+)
+def test_each_sqlite_failure_is_named_by_its_cause(tmp_path, code, says):
+    from scenecodec.memory.refusal import refusal
+
+    e = sqlite3.OperationalError("what sqlite said")
+    e.sqlite_errorcode = code
+    message = str(refusal(tmp_path / "m.sqlite", e))
+    assert says in message and "\n" not in message

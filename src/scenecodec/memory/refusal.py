@@ -40,6 +40,11 @@ def refusal(path: Path, e: sqlite3.Error) -> StoreError:
     code = getattr(e, "sqlite_errorcode", 0) & 0xFF
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return StoreError(f"the memory {path} is damaged ({e}); restore it from a backup")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(
+            f"the memory {path} is busy: another writer held it past the 30 s wait; "
+            "nothing was stored, try again"
+        )
     if code == sqlite3.SQLITE_FULL:
         return StoreError(f"the disk holding {path} is full; nothing was stored")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
