@@ -30,7 +30,7 @@ def test_a_missing_code_is_an_error_and_nothing_is_forgotten(memory, capsys):
     before = digest(memory)
     fails(capsys, "forget", "Δ1", "Δ9", "Δ12", "--memory", memory, says="no scene Δ9, Δ12")
     fails(capsys, "forget", "Δ1", "x", "--memory", memory, says="'x' is not a Δ-code")
-    fails(capsys, "forget", f"Δ{2**70}", "--memory", memory, says="no scene")
+    fails(capsys, "forget", f"Δ{2**70}", "--memory", memory, says="no Δ-code is past")
     assert digest(memory) == before
 
 

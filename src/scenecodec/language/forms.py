@@ -74,7 +74,7 @@ def readable(text: str) -> str:
     undecodable byte of a command line, a ``\\udcff`` escape in JSON) is refused here,
     before any model or store sees it.
 
-    >>> readable("calm\udcff")
+    >>> readable("calm\\udcff")
     Traceback (most recent call last):
     ...
     scenecodec.errors.InputError: the text is not UTF-8: a lone surrogate U+DCFF at character 4

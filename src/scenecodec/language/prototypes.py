@@ -18,8 +18,7 @@ words included): z = 2 means a word leans that way two standard deviations more
 than an ordinary word does. The sample takes away what every word shares with a
 direction, so a direction near the centre of the space does not win everywhere.
 
->>> from scenecodec.language.cache import cache_path, keep, load
-from scenecodec.language.embed import HashEmbedder
+>>> from scenecodec.language.embed import HashEmbedder
 >>> p = prototypes(HashEmbedder(), [["жар", "heat"], ["тишина", "silence"]])
 >>> p.shape, round(float(np.linalg.norm(p[0])), 6)
 ((2, 384), 1.0)

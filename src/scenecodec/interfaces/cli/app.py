@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scenecodec.errors import InputError, ScenecodecError
+from scenecodec.interfaces.cli.stream import ascii_only
 from scenecodec.language.forms import Formula, read_formula
 
 __all__ = [
@@ -84,8 +85,7 @@ def emit(as_json: bool, payload: dict, render: Callable[[], None]) -> None:
     """Print ``payload`` as one JSON object (ASCII escapes where stdout is not UTF-8),
     else call ``render``."""
     if as_json:
-        utf8 = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
-        sys.stdout.write(json.dumps(payload, ensure_ascii=not utf8) + "\n")
+        sys.stdout.write(json.dumps(payload, ensure_ascii=ascii_only(sys.stdout)) + "\n")
     else:
         render()
 

@@ -20,17 +20,24 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-__all__ = ["emit_items"]
+__all__ = ["ascii_only", "emit_items"]
+
+
+def ascii_only(out: TextIO) -> bool:
+    """Whether JSON written to ``out`` needs ``\\u`` escapes: its encoding is not UTF-8
+    (``PYTHONIOENCODING=ascii``, a C locale) and would mangle what it cannot encode."""
+    return (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8"
 
 
 def emit_items(out: TextIO, key: str, items: Iterable[dict[str, Any]], rest: dict[str, Any]) -> int:
     """Write ``{key: [items…], **rest}`` as one JSON line to ``out``, each item as it
-    comes; the number of items written."""
+    comes (escaped as :func:`ascii_only` says); the number of items written."""
+    escape = ascii_only(out)
     out.write("{" + json.dumps(key) + ": [")
     count = 0
     for item in items:
-        out.write((", " if count else "") + json.dumps(item, ensure_ascii=False))
+        out.write((", " if count else "") + json.dumps(item, ensure_ascii=escape))
         count += 1
-    tail = json.dumps(rest, ensure_ascii=False)[1:]  # '"total": 5}' after the items
+    tail = json.dumps(rest, ensure_ascii=escape)[1:]  # '"total": 5}' after the items
     out.write("]" + (", " + tail if rest else "}") + "\n")
     return count
