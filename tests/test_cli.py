@@ -58,10 +58,19 @@ def test_compress_prints_the_scene(tmp_path):
 @pytest.mark.parametrize("form", ["Δ1", SEED, "жарстрахтишинавход"])
 def test_expand_every_form(memory, form):
     out = js(memory, "expand", form)
-    assert set(out) >= {"scene", "microscenes", "registers", "residual", "neighbours"}
-    assert out["scene"]["code"] == "Δ1"
+    assert set(out) >= {"scene", "microscenes", "registers", "residual", "neighbours", "plan"}
+    assert out["scene"]["code"] == "Δ1" and out["plan"]["formula"] == SEED
     assert out["decoded"]["formula"] == SEED
     assert 0.2 < out["residual"] < 0.4
+
+
+def test_expand_says_its_plan_in_one_line(memory):
+    lines = run(memory, "expand", "Δ1").stdout.splitlines()
+    said = [line for line in lines if line.startswith("  plan ")]
+    assert len(said) == 1
+    who, field, body, kind, phase = said[0].split(maxsplit=1)[1].split(" · ")
+    assert who == "человек" and phase == "entry" and field and kind
+    assert body.count(",") == 1  # two bodily loci
 
 
 def test_expand_glyph_and_unstored_name(memory):

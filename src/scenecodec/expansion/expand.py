@@ -4,15 +4,16 @@
 :class:`~scenecodec.codec.Codec` (the layer below) and a cue naming a scene, and
 returns an :class:`Expansion`: the scene, what its vector decodes to, its nearest
 stored scenes, its micro-scenes (:mod:`scenecodec.expansion.unfold`), its tension
-and archetype, and the text of each register the HyperBridge activates
-(:mod:`scenecodec.expansion.bridge`).
+and archetype, its plan — what every voice must say of it
+(:mod:`scenecodec.expansion.plan`) — and the text of each register the HyperBridge
+activates (:mod:`scenecodec.expansion.bridge`).
 
 >>> import tempfile, pathlib
 >>> from scenecodec import Codec
 >>> with Codec.open(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite") as codec:
 ...     e = expand(codec, "тишина + жар → вход", registers=["poetic"], voice="poet")
->>> list(e.registers), e.bridge.route("poetic").voice
-(['poetic'], 'poet')
+>>> list(e.registers), e.bridge.route("poetic").voice, e.plan.formula
+(['poetic'], 'poet', 'тишина + жар → вход')
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scenecodec.codec import Codec, Cue, Decoded, Recalled, Scene
 from scenecodec.errors import InputError
 from scenecodec.expansion.archetype import Assignment
 from scenecodec.expansion.bridge import Decision, route, speak
+from scenecodec.expansion.plan import Plan, plan
 from scenecodec.expansion.registers.reading import read as read_scene
 from scenecodec.expansion.unfold import MicroScene, concept_vectors, tension, unfold
 from scenecodec.language.embed import meaning
@@ -44,8 +46,9 @@ class Expansion:
     """An expanded scene: the ``scene``, what its vector ``decoded`` to, its nearest
     stored scenes, its micro-scenes (:class:`~scenecodec.expansion.unfold.MicroScene`), the
     anchor's ``tension``, the whole scene's ``archetype``, the text of each active
-    register (``registers``: register → text, strongest first) and the HyperBridge's
-    decision (``bridge``: weights, pace, voices and reasons)."""
+    register (``registers``: register → text, strongest first), the HyperBridge's
+    decision (``bridge``: weights, pace, voices and reasons) and the scene's ``plan``
+    (:class:`~scenecodec.expansion.plan.Plan`)."""
 
     scene: Scene
     decoded: Decoded
@@ -55,6 +58,7 @@ class Expansion:
     archetype: Assignment | None = None
     registers: dict[str, str] = field(default_factory=dict)
     bridge: Decision | None = None
+    plan: Plan | None = None
 
     @property
     def language(self) -> str:
@@ -89,6 +93,7 @@ class Expansion:
             ],
             "registers": dict(self.registers),
             "bridge": None if self.bridge is None else self.bridge.to_dict(),
+            "plan": None if self.plan is None else self.plan.to_dict(),
             "residual": round(self.residual, 4),
             "tension": None if self.tension is None else round(self.tension, 4),
             "archetype": None if self.archetype is None else self.archetype.to_dict(self.language),
@@ -121,7 +126,8 @@ def expand(
     pace decides depth and breadth), ``breadth`` micro-scenes unfolded further per
     level (all when ``None``). ``registers`` names the registers to speak (else the
     bridge activates them); ``goal`` (a text or any cue) and ``voice`` (``logician``,
-    ``poet``, ``philosopher``, ``bodily``) steer the bridge. ``progress`` is called as
+    ``poet``, ``philosopher``, ``bodily``) steer the bridge; a goal given as text is
+    also the plan's goal. ``progress`` is called as
     ``("unfolding", micro-scenes done, 0)`` (the total is not known in advance).
     """
     if depth is not None and not 1 <= depth <= MAX_UNFOLD:
@@ -162,6 +168,7 @@ def expand(
         archetype=kind,
         registers=speak(embedder, reading, decision),
         bridge=decision,
+        plan=plan(embedder, reading, goal=goal if isinstance(goal, str) else None),
     )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "agree",
     "analyse",
     "analyser",
+    "animate",
     "gender",
     "govern",
     "inflect",
@@ -245,6 +246,17 @@ def _parse_as(word: str, wanted: str) -> Parse:
     ofpos = [p for p in parses if wanted == p.tag.POS]
     lemma = [p for p in ofpos if p.normal_form == word.lower()]
     return (lemma or ofpos or parses)[0]
+
+
+def animate(noun: str) -> bool:
+    """Whether a Russian noun names a living being: pymorphy3's ``anim`` grammeme on its
+    noun reading (people and animals, not things or states).
+
+    >>> animate("собака"), animate("мать"), animate("дом"), animate("жар")
+    (True, True, False, False)
+    """
+    tag = _parse_as(noun, "NOUN").tag
+    return tag.POS == "NOUN" and "anim" in tag
 
 
 def gender(noun: str) -> str:

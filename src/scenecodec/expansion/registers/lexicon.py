@@ -25,6 +25,7 @@ from importlib import resources
 
 import numpy as np
 
+from scenecodec.errors import InputError
 from scenecodec.language.embed import Embedder
 from scenecodec.language.morph import govern
 from scenecodec.language.prototypes import prototypes
@@ -38,6 +39,8 @@ __all__ = [
     "Sensation",
     "axes",
     "blend",
+    "conflicts",
+    "emotion",
     "images",
     "intensity",
     "locations",
@@ -170,6 +173,23 @@ def blend(a: str, b: str) -> Name:
     """The dyad (or conflict) of two different basic emotions, in either order."""
     pair = {f"{a}+{b}", f"{b}+{a}"}
     return next(n for n in _names() if n.kind in ("dyad", "conflict") and n.id in pair)
+
+
+def emotion(name: str) -> Name:
+    """The emotion (mild, basic, intense or a dyad) whose English name is ``name``.
+
+    >>> emotion("anxiety").ru, emotion("terror").id
+    ('тревога', 'fear')
+    """
+    found = next((n for n in _names() if n.kind != "conflict" and n.en == name), None)
+    if found is None:
+        raise InputError(f"{name!r} is not an emotion of emotions.tsv")
+    return found
+
+
+def conflicts() -> tuple[Name, ...]:
+    """Plutchik's conflicts of opposite emotions (``joy+sadness`` …)."""
+    return tuple(n for n in _names() if n.kind == "conflict")
 
 
 @cache

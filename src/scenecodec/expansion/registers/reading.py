@@ -45,7 +45,17 @@ from scenecodec.language.embed import ANCHOR_WEIGHT, Embedder, meaning
 from scenecodec.language.morph import language
 from scenecodec.language.prototypes import Scale, scale
 
-__all__ = ["BLEND", "INTENSE", "LEVEL", "Part", "Reading", "affect_scale", "level", "read"]
+__all__ = [
+    "BLEND",
+    "INTENSE",
+    "LEVEL",
+    "Part",
+    "Reading",
+    "affect_scale",
+    "level",
+    "named",
+    "read",
+]
 
 LEVEL = 0.5
 """An affect z beyond ±LEVEL reads high or low; within, medium."""
@@ -62,6 +72,17 @@ def level(z: float) -> str:
     ('low', 'medium', 'high')
     """
     return "high" if z > LEVEL else "low" if z < -LEVEL else "medium"
+
+
+def named(emotion: str, z: float) -> Name:
+    """Plutchik's name for ``emotion`` at the intensity its z-score reads: intense from
+    :data:`INTENSE`, mild under ``INTENSE − 1``, basic between.
+
+    >>> named("fear", 0.4).en, named("fear", 2.0).en, named("fear", 3.1).en
+    ('apprehension', 'fear', 'terror')
+    """
+    kind = "intense" if z >= INTENSE else "mild" if z < INTENSE - 1 else "basic"
+    return lexicon.intensity(emotion, kind)
 
 
 @dataclass(frozen=True)
@@ -91,9 +112,7 @@ class Part:
     @property
     def feeling(self) -> Name:
         """Plutchik's name for the part's strongest emotion at its intensity."""
-        emotion, z = self.emotion
-        kind = "intense" if z >= INTENSE else "mild" if z < INTENSE - 1 else "basic"
-        return lexicon.intensity(emotion, kind)
+        return named(*self.emotion)
 
     @property
     def body(self) -> float:

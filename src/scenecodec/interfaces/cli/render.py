@@ -74,6 +74,8 @@ def expansion_lines(expansion: Expansion) -> None:
     out.print(f"  tension   {tension}  (how far the parts stand from the anchor, 0…1)")
     name = "none" if kind is None else kind.archetype.name(expansion.language)
     out.print(f"  archetype {name}")
+    if expansion.plan is not None:
+        out.print(f"  plan      {escape(expansion.plan.line())}")
     out.print()
     _microscene_lines(expansion.microscenes, "")
     if len(expansion.levels) > 1:
