@@ -172,3 +172,24 @@ def test_expand_carries_the_plan_in_its_json(hash_codec):
     }  # fmt: skip
     # the plan's archetype is the scene's, even where none fits clearly enough to be shown
     assert e.archetype is None or e.archetype.archetype.key == e.plan.archetype
+
+
+def test_the_prompt_says_the_register_and_the_plan_in_the_scenes_language():
+    english = Plan.from_dict(
+        {
+            "lang": "en",
+            "formula": "cat + sun → nap",
+            "subject": "cat",
+            "field": {"emotions": ["serenity"], "conflict": None},
+            "body": [{"sensation": "warmth", "location": "body"}],
+            "archetype": "jung:child",
+            "phase": "saturation",
+            "goal": "help me rest",
+        }
+    )
+    said = english.prompt("poetic")
+    assert said.endswith("\n") and said.count("\n") == 1
+    assert said.startswith("poetic · cat + sun → nap · cat · serenity · ")
+    assert "goal: help me rest" in said
+    with pytest.raises(InputError, match="unknown register"):
+        english.prompt("lyrical")

@@ -155,6 +155,23 @@ class Plan:
         return " · ".join(said)
 
 
+    def prompt(self, register: str) -> str:
+        """What a model voice is given to write ``register`` of this scene (the same
+        words in training and at run time): the register and the formula, then
+        :meth:`line`, then a line break, after which the text follows.
+
+        >>> p = Plan("ru", "тишина + жар → вход", ("тишина", "жар"), "вход", "person",
+        ...          ("apprehension",), None, (("heat", "belly"),), "campbell:threshold", "entry")
+        >>> p.prompt("bodily").split(" · ")[:5]
+        ['телесный', 'тишина + жар → вход', 'человек', 'опасение', 'жар в животе']
+        """
+        info = next((r for r in lexicon.registers() if r.id == register), None)
+        if info is None:
+            raise InputError(f"unknown register {register!r}")
+        name = info.ru if self.lang == "ru" else info.en
+        return f"{name} · {self.formula} · {self.line()}\n"
+
+
 def _text(part: Part) -> str:
     """A formula part as a scene's concept names it: a lemma, or ``(a + b → c)``."""
     return part if isinstance(part, str) else f"({part.render()})"
