@@ -210,3 +210,18 @@ def test_text_without_content_words_exits_2(tmp_path, text):
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "content words" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_command_line_runs_without_the_serve_extra():
+    """``pip install scenecodec`` has no FastAPI, uvicorn or anyio: the CLI must not need them
+    until ``serve`` is asked for (the README's first command runs on that install)."""
+    blocked = ("fastapi", "starlette", "uvicorn", "anyio", "h11", "fastapi_offline")
+    code = (
+        "import sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "from scenecodec.interfaces.cli import main\n"
+        "main(['serve', '--port', '1'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: serving needs FastAPI"), proc.stderr

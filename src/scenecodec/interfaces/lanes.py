@@ -35,6 +35,7 @@ import anyio.to_thread
 
 from scenecodec.codec import Codec
 from scenecodec.errors import ScenecodecError
+from scenecodec.interfaces.limits import BUDGET
 from scenecodec.progress import Progress
 
 __all__ = ["BUDGET", "READERS", "Busy", "Lanes", "OverBudget"]
@@ -42,9 +43,6 @@ __all__ = ["BUDGET", "READERS", "Busy", "Lanes", "OverBudget"]
 READERS = 2
 """Codecs that answer reads, so that one slow read (a long text's concepts) leaves the
 others served."""
-BUDGET = 60.0
-"""Seconds a long request may take, its wait for the work codec included: ``expand``
-at depth 5 takes about 50 s on two shared cores."""
 
 T = TypeVar("T")
 

@@ -31,7 +31,7 @@ from scenecodec.interfaces.cli.app import (
 )
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
 from scenecodec.interfaces.cli.render import expansion_lines, pulse_lines, roles_table
-from scenecodec.interfaces.lanes import BUDGET
+from scenecodec.interfaces.limits import BUDGET
 
 __all__ = ["expand", "pulse", "roles", "serve"]
 
