@@ -98,3 +98,14 @@ def test_a_copy_is_never_renamed_onto_a_device_even_with_force(tmp_path, capsys,
     fails(capsys, command, "/dev/null", "--force", "--memory", memory, says="not a regular file")
     assert Path("/dev/null").is_char_device()
     assert not list(Path("/dev").glob(".null.partial*"))
+
+
+def test_a_directory_named_with_a_slash_must_exist(tmp_path, capsys):
+    memory = tmp_path / "m.sqlite"
+    with Codec.open(memory, embedder="hash") as codec:
+        codec.compress("a + b → c")
+    fails(capsys, "backup", f"{tmp_path}/backups/", "--memory", memory, says="no directory")
+    assert not (tmp_path / "backups").exists()  # not a file named backups either
+    (tmp_path / "backups").mkdir()
+    status, out, _ = cli(capsys, "backup", f"{tmp_path}/backups/", "--memory", memory)
+    assert status == 0 and (tmp_path / "backups" / "m.sqlite").is_file()

@@ -47,8 +47,13 @@ def _existing(memory: Path | None) -> SQLiteStore:
     return store
 
 
+def _count(n: int, kind: str) -> str:
+    """``1 scene``, ``2 scenes``: ``kind`` is the plural."""
+    return f"{n} {kind if n != 1 else kind[:-1]}"
+
+
 def _summary(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts[k]} {k}" for k in KINDS)
+    return ", ".join(_count(counts[k], k) for k in KINDS)
 
 
 @app.command()
@@ -142,7 +147,7 @@ def _lines(file: Path, name: str) -> Iterator[str]:
 @app.command()
 def backup(
     dest: Annotated[
-        Path, argument("The copy: a file, or a directory to copy into under the memory's name.")
+        str, argument("The copy: a file, or a directory (DIR/) to copy into, the memory's name.")
     ],
     memory: MemoryOpt = None,
     force: ForceOpt = False,
@@ -159,6 +164,8 @@ def backup(
 
       scenecodec backup backups/ --force
     """
+    if dest.endswith(("/", os.sep)) and not Path(dest).is_dir():  # as cp says of DIR/
+        raise InputError(f"no directory {dest} to back up into")
     store = _existing(memory)
     try:
         copy, scenes = backup_memory(store, dest, force=force)
@@ -167,7 +174,7 @@ def backup(
     emit(
         as_json,
         {"backup": str(copy), "scenes": scenes},
-        lambda: out.print(f"backed up {scenes} scenes to {copy}"),
+        lambda: out.print(f"backed up {_count(scenes, 'scenes')} to {copy}"),
     )
 
 
@@ -203,5 +210,5 @@ def forget(
     emit(
         as_json,
         {"forgotten": gone, "total": total},
-        lambda: out.print(f"forgot {', '.join(gone)}; memory holds {total} scenes"),
+        lambda: out.print(f"forgot {', '.join(gone)}; memory holds {_count(total, 'scenes')}"),
     )
