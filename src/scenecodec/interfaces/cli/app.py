@@ -13,9 +13,9 @@ import json
 import os
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
@@ -31,6 +31,7 @@ __all__ = [
     "emit",
     "err",
     "file_formulas",
+    "input_bytes",
     "main",
     "out",
     "output_path",
@@ -90,13 +91,15 @@ def emit(as_json: bool, payload: dict, render: Callable[[], None]) -> None:
         render()
 
 
+def input_bytes(file: Path) -> AbstractContextManager[BinaryIO]:
+    """``file`` opened to read bytes; ``-``: standard input (left open after)."""
+    return nullcontext(sys.stdin.buffer) if str(file) == "-" else file.open("rb")
+
+
 def read_text(file: Path) -> str:
     """A UTF-8 file's text (``-``: standard input), at most :data:`MAX_FILE_BYTES`."""
-    if str(file) == "-":
-        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    else:
-        with file.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+    with input_bytes(file) as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{file} is longer than {MAX_FILE_BYTES:,} bytes, the most read")
     try:

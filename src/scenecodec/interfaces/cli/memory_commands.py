@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 import typer
 
 from scenecodec.errors import InputError, StoreError
-from scenecodec.interfaces.cli.app import app, emit, out, progress_bar
+from scenecodec.interfaces.cli.app import app, emit, input_bytes, out, progress_bar
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, argument
 from scenecodec.language.forms import parse_code
 from scenecodec.memory import SQLiteStore, default_path, open_store
@@ -133,8 +132,7 @@ def import_(
 def _lines(file: Path, name: str) -> Iterator[str]:
     """The UTF-8 lines of ``file`` (``-``: standard input), each at most
     :data:`LINE_LIMIT` bytes; else :class:`InputError` naming the line."""
-    stream: BinaryIO
-    with nullcontext(sys.stdin.buffer) if str(file) == "-" else file.open("rb") as stream:
+    with input_bytes(file) as stream:
         for n, raw in enumerate(iter(lambda: stream.readline(LINE_LIMIT + 1), b""), 1):
             if len(raw) > LINE_LIMIT:
                 raise InputError(f"{name}:{n}: a line longer than {LINE_LIMIT // 2**20} MiB")
