@@ -107,5 +107,5 @@ def test_a_directory_named_with_a_slash_must_exist(tmp_path, capsys):
     fails(capsys, "backup", f"{tmp_path}/backups/", "--memory", memory, says="no directory")
     assert not (tmp_path / "backups").exists()  # not a file named backups either
     (tmp_path / "backups").mkdir()
-    status, out, _ = cli(capsys, "backup", f"{tmp_path}/backups/", "--memory", memory)
+    status, _, _ = cli(capsys, "backup", f"{tmp_path}/backups/", "--memory", memory)
     assert status == 0 and (tmp_path / "backups" / "m.sqlite").is_file()
