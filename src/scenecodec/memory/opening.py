@@ -102,9 +102,7 @@ def _prepare(
     for statement in filter(str.strip, ADDED.split(";")):
         db.execute(statement)
     values = dict(db.execute("SELECT key, value FROM settings"))
-    stored = Settings(
-        int(values["dim"]), int(values["seed"]), float(values["alpha"]), values["embedder"]
-    )
+    stored = Settings.read(values)
     fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
     clash = [f for f in fields if getattr(stored, f) != getattr(wanted, f)]
     if clash:
@@ -121,15 +119,7 @@ def _create(db: sqlite3.Connection, path: Path, settings: Settings) -> None:
         if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
             for statement in filter(str.strip, SCHEMA.split(";")):
                 db.execute(statement)
-            db.executemany(
-                "INSERT INTO settings VALUES (?, ?)",
-                [
-                    ("dim", str(settings.dim)),
-                    ("seed", str(settings.seed)),
-                    ("alpha", repr(settings.alpha)),
-                    ("embedder", settings.embedder),
-                ],
-            )
+            db.executemany("INSERT INTO settings VALUES (?, ?)", settings.rows())
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("COMMIT")

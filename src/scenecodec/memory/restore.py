@@ -111,7 +111,7 @@ def _header(line: str, where: str) -> tuple[Settings, dict[str, int]]:
         )
     try:
         s = head["settings"]
-        settings = Settings(int(s["dim"]), int(s["seed"]), float(s["alpha"]), str(s["embedder"]))
+        settings = Settings.read(s)
         counts = {k: int(head[k]) for k in (*KINDS, "last_code")}
     except (KeyError, TypeError, ValueError) as e:
         raise InputError(f"{where}: the header lacks or garbles {e}") from None
@@ -171,13 +171,7 @@ class _Restore:
             )
             raise self._refuse(f"this memory was made with other settings ({clash})")
         self.db.executemany(
-            "UPDATE settings SET value = ? WHERE key = ?",
-            [
-                (str(want.dim), "dim"),
-                (str(want.seed), "seed"),
-                (repr(want.alpha), "alpha"),
-                (want.embedder, "embedder"),
-            ],
+            "UPDATE settings SET value = ? WHERE key = ?", [(v, k) for k, v in want.rows()]
         )
 
     def _count(self, table: str) -> int:

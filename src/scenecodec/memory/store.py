@@ -13,10 +13,10 @@ store's scene ids: unique, never reused, stable across reopening.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,6 +35,32 @@ class Settings:
     def describe(self) -> str:
         """``dim=1024, seed=0, alpha=0.7, embedder=e5``."""
         return f"dim={self.dim}, seed={self.seed}, alpha={self.alpha}, embedder={self.embedder}"
+
+    def rows(self) -> list[tuple[str, str]]:
+        """``(key, value)`` as the ``settings`` table keeps them.
+
+        >>> Settings(1024, 0, 0.7, "e5").rows()
+        [('dim', '1024'), ('seed', '0'), ('alpha', '0.7'), ('embedder', 'e5')]
+        """
+        return [
+            ("dim", str(self.dim)),
+            ("seed", str(self.seed)),
+            ("alpha", repr(self.alpha)),
+            ("embedder", self.embedder),
+        ]
+
+    @classmethod
+    def read(cls, values: Mapping[str, Any]) -> Settings:
+        """The settings of a ``{key: value}`` mapping (the table's strings, or an export
+        header's numbers); ``KeyError``, ``TypeError`` or ``ValueError`` if one is missing
+        or garbled.
+
+        >>> Settings.read(dict(Settings(512, 3, 0.5, "hash").rows()))
+        Settings(dim=512, seed=3, alpha=0.5, embedder='hash')
+        """
+        return cls(
+            int(values["dim"]), int(values["seed"]), float(values["alpha"]), str(values["embedder"])
+        )
 
 
 @dataclass(frozen=True)

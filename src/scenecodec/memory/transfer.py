@@ -41,6 +41,7 @@ Importing is :func:`scenecodec.memory.restore.import_memory`.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -77,12 +78,11 @@ def export_memory(
             k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()
         }
         row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'scenes'").fetchone()
-        s = store.settings
         header = {
             "scenecodec": "memory",
             "version": FORMAT_VERSION,
             "schema": SCHEMA_VERSION,
-            "settings": {"dim": s.dim, "seed": s.seed, "alpha": s.alpha, "embedder": s.embedder},
+            "settings": dataclasses.asdict(store.settings),
             **counts,
             "last_code": 0 if row is None else int(row[0]),
         }
