@@ -49,6 +49,15 @@ def generate_rate(model, batch, new_tokens: int) -> float:
     return batch["input_ids"].shape[0] * new_tokens / seconds
 
 
+def generated(model, one, five, new_tokens: int) -> list[str]:
+    """A table row: the generation rate of ``one`` text and of ``five`` at once."""
+    return [
+        f"generate, vocabulary {model.config.vocab_size:,}",
+        f"1 text: {generate_rate(model, one, new_tokens):.1f} tok/s",
+        f"5 at once: {generate_rate(model, five, new_tokens):.1f} tok/s",
+    ]
+
+
 def train_step_seconds(model, batches: list) -> float:
     """Mean seconds of a LoRA optimiser step over ``batches``."""
     import torch
@@ -110,15 +119,7 @@ def main() -> None:
     tokenizer.padding_side = "left"
     one = tokenizer(prompts[:1], return_tensors="pt")
     five = tokenizer(prompts, return_tensors="pt", padding=True)
-    full_one = generate_rate(model, one, args.tokens)
-    full_five = generate_rate(model, five, args.tokens)
-    rows.append(
-        [
-            f"generate, vocabulary {model.config.vocab_size:,}",
-            f"1 text: {full_one:.1f} tok/s",
-            f"5 at once: {full_five:.1f} tok/s",
-        ]
-    )
+    rows.append(generated(model, one, five, args.tokens))
     batches = [
         tokenizer(
             [p + t for p, t in data[i * args.batch : (i + 1) * args.batch]],
@@ -132,21 +133,13 @@ def main() -> None:
     model.train()
     full_step = train_step_seconds(model, batches)
     model.eval()
-    keep = cut_vocabulary(model, tokenizer, vocabulary_texts(args.words))
-    to_new = torch.zeros(len(tokenizer), dtype=torch.long)
-    to_new[keep] = torch.arange(len(keep))
-    cut = {k: to_new[v] if k == "input_ids" else v for k, v in one.items()}
-    cut5 = {k: to_new[v] if k == "input_ids" else v for k, v in five.items()}
-    cut_one = generate_rate(model, cut, args.tokens)
-    cut_five = generate_rate(model, cut5, args.tokens)
-    rows.append(
-        [
-            f"generate, vocabulary cut to {len(keep):,}",
-            f"1 text: {cut_one:.1f} tok/s",
-            f"5 at once: {cut_five:.1f} tok/s",
-        ]
-    )
-    cut_batches = [{k: to_new[v] if k == "input_ids" else v for k, v in b.items()} for b in batches]
+    _, to_new = cut_vocabulary(model, tokenizer, vocabulary_texts(args.words))
+
+    def cut(batch: dict) -> dict:
+        return {k: to_new[v] if k == "input_ids" else v for k, v in batch.items()}
+
+    rows.append(generated(model, cut(one), cut(five), args.tokens))
+    cut_batches = [cut(b) for b in batches]
     model.train()
     cut_step = train_step_seconds(model, cut_batches)
     n = len(data)

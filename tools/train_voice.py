@@ -65,10 +65,13 @@ def load_model(threads: int) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def cut_vocabulary(model: Any, tokenizer: Any, texts: list[str], keep: Any = None) -> Any:
+def cut_vocabulary(
+    model: Any, tokenizer: Any, texts: list[str], keep: Any = None
+) -> tuple[Any, Any]:
     """Keep only the embedding (and tied output) rows of the tokens ``texts`` use and the
     special tokens — or exactly the ids ``keep`` when given; returns the kept ids (the
-    model's new id ``i`` is the tokenizer's ``keep[i]``)."""
+    model's new id ``i`` is the tokenizer's ``keep[i]``) and the map back (the
+    tokenizer's id ``j`` is the model's ``to_new[j]``)."""
     import torch
 
     if keep is None:
@@ -82,7 +85,9 @@ def cut_vocabulary(model: Any, tokenizer: Any, texts: list[str], keep: Any = Non
     embedding.num_embeddings = len(keep)
     model.lm_head.weight = embedding.weight  # tied, as in Gemma
     model.config.vocab_size = model.vocab_size = len(keep)
-    return keep
+    to_new = torch.zeros(len(tokenizer), dtype=torch.long)
+    to_new[keep] = torch.arange(len(keep))
+    return keep, to_new
 
 
 def vocabulary_texts(words: int) -> list[str]:
@@ -173,9 +178,7 @@ def main() -> None:
     model, tokenizer = load_model(args.threads)
     saved = args.out / "vocabulary.pt"
     keep = torch.load(saved) if args.epochs == 0 else None
-    keep = cut_vocabulary(model, tokenizer, vocabulary_texts(args.words), keep)
-    to_new = torch.zeros(len(tokenizer), dtype=torch.long)
-    to_new[keep] = torch.arange(len(keep))
+    keep, to_new = cut_vocabulary(model, tokenizer, vocabulary_texts(args.words), keep)
     print(f"model ready in {time.perf_counter() - start:.0f} s, vocabulary {len(keep):,}")
     registers = NATIVE[args.voice]
     if args.epochs > 0:
