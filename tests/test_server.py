@@ -125,6 +125,20 @@ def test_the_pulse_streams_its_progress(api):
     _err(client.post("/pulse/stream", json={"scene": "Δ999"}), 404)
 
 
+def test_an_expansion_streams_and_ends_with_the_expansion(api):
+    body = {"scene": "жар + страх → шаг", "registers": ["poetic", "bodily"], "seed": 2}
+    with api.stream("POST", "/expand/stream", json=body) as r:
+        assert r.headers["content-type"] == "application/x-ndjson"
+        events = [json.loads(line) for line in r.iter_lines() if line]
+    assert set(events[-1]) == {"expansion"}  # the suite's servers speak lexically
+    expansion = events[-1]["expansion"]
+    assert set(expansion["registers"]) == {"poetic", "bodily"}
+    assert expansion["speech"]["realiser"] == {"poetic": "lexical", "bodily": "lexical"}
+    assert all("stage" in e for e in events[:-1])
+    assert "samples" in _err(api.post("/expand/stream", json=body | {"samples": 0}), 422)
+    assert "realiser" in _err(api.post("/expand", json=body | {"realiser": "bard"}), 422)
+
+
 def test_bodies_are_capped(api):
     client = api
     big = "а" * 1_100_000
@@ -210,7 +224,7 @@ def test_the_openapi_schema_documents_every_error(api):
         for method, op in methods.items():
             documented = {k for k, v in op["responses"].items() if "ErrorOut" in json.dumps(v)}
             every = {"400", "401", "404", "408", "409", "413", "422"}
-            long = path in ("/compress", "/expand", "/pulse", "/pulse/stream")
+            long = path in ("/compress", "/expand", "/expand/stream", "/pulse", "/pulse/stream")
             assert documented == every | ({"503"} if long else set()), (method, path)
     refused = api.request("TRACE", "/split")
     assert refused.headers["allow"] == "POST" and _err(refused, 405)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import grimp
 
-LAYERS = ("algebra", "language", "memory", "codec", "expansion|dynamics", "interfaces")
+LAYERS = ("algebra", "language", "memory", "codec", "expansion|dynamics", "voices", "interfaces")
 """Bottom to top; ``|`` joins layers that stand side by side and may not import each other."""
 BASE = ("errors", "progress", "data")
 """Modules every layer may import: they import nothing of the package."""

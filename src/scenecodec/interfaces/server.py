@@ -6,7 +6,9 @@ endpoint answers with exactly the JSON object the CLI prints with ``--json``:
 ========================  =================================================
 ``POST /compress``        ``{concepts | text, anchor?}`` → a scene
 ``POST /expand``          ``{scene, neighbours?, depth?, breadth?, context?, registers?,
-                          goal?, voice?}`` → an expansion
+                          goal?, voice?, realiser?, samples?, seed?}`` → an expansion
+``POST /expand/stream``   the same, as newline-delimited JSON: progress lines, each
+                          register's text as it is written, then ``{"expansion": …}``
 ``POST /decode``          ``{vector: [±1 …]}`` → a decoding
 ``POST /recall``          ``{cue | vector, k?}`` → ``{results}``
 ``POST /split``           ``{name}`` → ``{parts, alternatives, …}``
@@ -46,7 +48,7 @@ import asyncio
 import json
 import math
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
@@ -67,7 +69,6 @@ from scenecodec.codec import Codec
 from scenecodec.dynamics.pulse import pulse as run_pulse
 from scenecodec.dynamics.stream import stream as read_stream
 from scenecodec.errors import InputError, NotFoundError, ScenecodecError
-from scenecodec.expansion.expand import expand as expand_scene
 from scenecodec.interfaces.guard import (
     BODY_TIMEOUT,
     COOKIE,
@@ -78,7 +79,9 @@ from scenecodec.interfaces.guard import (
     error,
 )
 from scenecodec.interfaces.lanes import BUDGET, Busy, Lanes, OverBudget
+from scenecodec.interfaces.speech import Realiser, expand_spoken
 from scenecodec.progress import Progress
+from scenecodec.voices.speak import MAX_SAMPLES
 
 __all__ = ["COOKIE", "ERRORS", "LONG", "MAX_BODY", "TOKEN_ENV", "ErrorOut", "create_app"]
 
@@ -103,6 +106,9 @@ class ExpandIn(BaseModel):
     registers: list[str] | None = None
     goal: str | None = None
     voice: str | None = None
+    realiser: Realiser | None = None
+    samples: int = Field(3, ge=1, le=MAX_SAMPLES)
+    seed: int = Field(0, ge=0)
 
 
 class DecodeIn(BaseModel):
@@ -159,6 +165,15 @@ LONG: dict[int | str, dict[str, Any]] = {
     }
 }
 """The answer long work (compress, expand, pulse) documents besides :data:`ERRORS`."""
+NDJSON: dict[int | str, dict[str, Any]] = {
+    **LONG,
+    200: {
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        "description": "progress lines (and, for an expansion, its texts as they grow), "
+        "then the result",
+    },
+}
+"""What a streaming endpoint documents."""
 
 
 def _status(e: ScenecodecError) -> int:
@@ -251,10 +266,29 @@ def create_app(
     async def expand(body: ExpandIn) -> dict:
         """Expand a scene: micro-scenes, registers with the HyperBridge's decision, decoding
         and nearest scenes (``depth`` null: the bridge's pace)."""
+        return await lanes.work(lambda c, step: expand_of(c, body, step))
+
+    def expand_of(codec: Codec, body: ExpandIn, progress: Progress, streamed: Any = None) -> dict:
         options = body.model_dump(exclude={"scene"})
-        return await lanes.work(
-            lambda c, step: expand_scene(c, body.scene, progress=step, **options).to_dict()
-        )
+        return expand_spoken(
+            codec, body.scene, progress=progress, streamed=streamed, **options
+        ).to_dict()
+
+    @app.post("/expand/stream", response_model=None, response_class=StreamingResponse,
+              responses=NDJSON)
+    async def expand_stream(body: ExpandIn) -> StreamingResponse | JSONResponse:
+        """The expansion as it is written: newline-delimited JSON, progress lines
+        ``{"stage", "done", "total"}``, then ``{"register", "sample", "text"}`` each time a
+        model voice's text grows (the text so far), then ``{"expansion": …}`` with the texts
+        kept (or ``{"error": …}`` if it fails midway)."""
+
+        def work(codec: Codec, step: Progress, say: Callable[[dict], None]) -> dict:
+            def streamed(register: str, sample: int, text: str) -> None:
+                say({"register": register, "sample": sample, "text": text})
+
+            return expand_of(codec, body, step, streamed)
+
+        return await ndjson(work, "expansion")
 
     @app.post("/decode")
     async def decode(body: DecodeIn) -> dict:
@@ -300,33 +334,32 @@ def create_app(
         return await lanes.work(lambda c, step: pulse_of(c, body, step))
 
     @app.post(
-        "/pulse/stream",
-        response_model=None,
-        response_class=StreamingResponse,
-        responses={
-            **LONG,
-            200: {
-                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
-                "description": "progress lines, then the timeline",
-            },
-        },
+        "/pulse/stream", response_model=None, response_class=StreamingResponse, responses=NDJSON
     )
     async def pulse_stream(body: PulseIn) -> StreamingResponse | JSONResponse:
         """The pulse as it runs: newline-delimited JSON, one ``{"stage", "done", "total"}``
         line per step, then ``{"timeline": …}`` (or ``{"error": …}`` if it fails midway).
         Bad input found before the first step is a JSON 4xx like everywhere else."""
+        return await ndjson(lambda c, step, _: pulse_of(c, body, step), "timeline")
+
+    async def ndjson(
+        work: Callable[[Codec, Progress, Callable[[dict], None]], dict], key: str
+    ) -> StreamingResponse | JSONResponse:
+        """Long ``work(codec, progress, say)`` as newline-delimited JSON: its progress
+        steps and what it ``say``\\ s as lines, then ``{key: result}``."""
         send, receive = anyio.create_memory_object_stream[dict](max_buffer_size=math.inf)
 
-        def step(stage: str, done: int, total: int) -> None:  # in the work's thread
-            anyio.from_thread.run_sync(
-                send.send_nowait, {"stage": stage, "done": done, "total": total}
-            )
+        def say(event: dict) -> None:  # in the work's thread
+            anyio.from_thread.run_sync(send.send_nowait, event)
+
+        def step(stage: str, done: int, total: int) -> None:
+            say({"stage": stage, "done": done, "total": total})
 
         async def produce() -> None:
             event: dict[str, Any]
             with send:
                 try:
-                    event = {"timeline": await lanes.work(lambda c, p: pulse_of(c, body, p), step)}
+                    event = {key: await lanes.work(lambda c, p: work(c, p, say), step)}
                 except ScenecodecError as e:
                     event = {"error": " ".join(str(e).split()), "status": _status(e)}
                 except Exception:

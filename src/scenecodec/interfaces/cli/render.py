@@ -67,7 +67,8 @@ def recalled_table(results: list[Recalled], title: str) -> None:
     out.print(table)
 
 
-def expansion_lines(expansion: Expansion) -> None:
+def expansion_lines(expansion: Expansion, realiser: dict[str, str] | None = None) -> None:
+    """Print an expansion; ``realiser`` says who wrote each register (model, lexical)."""
     scene_lines(expansion.scene)
     tension = "—" if expansion.tension is None else f"{expansion.tension:.3f}"
     kind = expansion.archetype
@@ -82,14 +83,14 @@ def expansion_lines(expansion: Expansion) -> None:
         shown = " · ".join(f"depth {d}: {r:.3f} ({n})" for d, n, r in expansion.levels)
         out.print(f"  residual by level  {shown}")
     out.print()
-    _register_lines(expansion)
+    _register_lines(expansion, realiser or {})
     out.print()
     decoded_table(expansion.decoded)
     out.print()
     recalled_table(list(expansion.neighbours), "nearest stored scenes")
 
 
-def _register_lines(expansion: Expansion) -> None:
+def _register_lines(expansion: Expansion, realiser: dict[str, str]) -> None:
     if expansion.bridge is None:
         return
     pace = expansion.bridge.pace
@@ -98,8 +99,9 @@ def _register_lines(expansion: Expansion) -> None:
         f"length {pace.length} ({escape(pace.reason)})"
     )
     for route in expansion.bridge.active:
+        who = f"{route.voice} ({realiser[route.register]})" if realiser else route.voice
         out.print(
-            f"  {route.register:<10} {route.weight:.2f} {route.voice:<11} "
+            f"  {route.register:<10} {route.weight:.2f} {who:<19} "
             f"{escape(expansion.registers[route.register])}"
         )
 

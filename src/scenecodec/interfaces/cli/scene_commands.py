@@ -20,7 +20,6 @@ from scenecodec.dynamics.pulse import pulse as run_pulse
 from scenecodec.dynamics.roles import roles as scene_roles
 from scenecodec.dynamics.stream import stream as read_stream
 from scenecodec.errors import InputError
-from scenecodec.expansion.expand import expand as expand_scene
 from scenecodec.interfaces.cli.app import (
     app,
     emit,
@@ -30,8 +29,11 @@ from scenecodec.interfaces.cli.app import (
     read_text,
 )
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, Words, argument, option
-from scenecodec.interfaces.cli.render import expansion_lines, pulse_lines, roles_table
+from scenecodec.interfaces.cli.render import pulse_lines, roles_table
+from scenecodec.interfaces.cli.speaking import live_texts, spoken_lines
 from scenecodec.interfaces.limits import BUDGET
+from scenecodec.interfaces.speech import REALISER_ENV, expand_spoken
+from scenecodec.voices.speak import MAX_SAMPLES
 
 __all__ = ["expand", "pulse", "roles", "serve"]
 
@@ -92,10 +94,33 @@ def expand(
         option(
             "--voice",
             "-v",
-            help="Who speaks every register: poet, logician, philosopher or bodily "
-            "[default: each register's own voice].",
+            help="Who speaks every register: poet, logician, philosopher, bodily, or a "
+            "model voice of your own (scenecodec voices) [default: each register's own voice].",
         ),
     ] = None,
+    realiser: Annotated[
+        str,
+        option(
+            "--realiser",
+            envvar=REALISER_ENV,
+            help="Who writes the texts: model (the voices' language model), lexical (the "
+            "vocabularies, fast), or auto: the model where it is installed.",
+        ),
+    ] = "auto",
+    samples: Annotated[
+        int | None,
+        option(
+            "--samples",
+            "-s",
+            min=1,
+            max=MAX_SAMPLES,
+            help="Candidates the model writes per register; the best by the codec's checks "
+            "is kept, and giving this option prints them all with their scores [default: 3].",
+        ),
+    ] = None,
+    seed: Annotated[
+        int, option("--seed", min=0, help="Seed of the model's sampling: same seed, same text.")
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Expand a scene: its micro-scenes (gloss, phase, archetype, tension, memory context,
@@ -118,10 +143,18 @@ def expand(
 
       scenecodec expand "hot anxious silence before stepping inside"
     """
-    with Codec.open(memory, missing="empty") as codec, progress_bar() as progress:
-        expansion = expand_scene(
+    with (
+        Codec.open(memory, missing="empty") as codec,
+        progress_bar() as progress,
+        live_texts(enabled=not as_json) as streamed,
+    ):
+        spoken = expand_spoken(
             codec,
             " ".join(scene),
+            realiser=realiser,
+            samples=samples or 3,
+            seed=seed,
+            streamed=streamed,
             neighbours=neighbours,
             context=context,
             depth=depth,
@@ -131,7 +164,7 @@ def expand(
             voice=voice,
             progress=progress,
         )
-    emit(as_json, expansion.to_dict(), lambda: expansion_lines(expansion))
+    emit(as_json, spoken.to_dict(), lambda: spoken_lines(spoken, alternatives=bool(samples)))
 
 
 @app.command()

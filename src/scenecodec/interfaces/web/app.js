@@ -50,6 +50,31 @@ async function api(path, body) {
   return data;
 }
 
+/** POST ``body`` to a newline-delimited JSON endpoint, calling ``onEvent`` with each line. */
+async function streamed(path, body, onEvent) {
+  const response = await fetch(path, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    throw new Error(data.error || `HTTP ${response.status}`);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    const lines = buffer.split("\n");
+    buffer = lines.pop();
+    for (const line of lines.filter(Boolean)) {
+      const event = JSON.parse(line);
+      if (event.error) throw new Error(event.error);
+      onEvent(event);
+    }
+  }
+}
+
 /** A link that opens another scene on the page. */
 function sceneLink(cue, text) {
   return el("a", { class: "scene-link", href: "#", text: text || cue, on: {
@@ -63,7 +88,12 @@ async function show(cue) {
   $("#scene").value = cue;
   say(`expanding ${cue} …`);
   try {
-    const expansion = await api("expand", { scene: cue, depth: 2, neighbours: 8 });
+    let expansion = null;
+    $("#registers").replaceChildren(); // the texts of the scene before would read as this one's
+    await streamed("expand/stream", { scene: cue, depth: 2, neighbours: 8 }, (event) => {
+      if (event.expansion) expansion = event.expansion;
+      else if (event.register !== undefined && event.sample === 0) drawWriting(event);
+    });
     state.root = expansion;
     drawHead(expansion);
     drawCloud(expansion);
@@ -234,9 +264,28 @@ function drawRegisters(e) {
       el("h3", { text: name }),
       el("div", { class: "weight", title: `weight ${route.weight}` },
         el("span", { style: `width:${Math.round(route.weight * 100)}%` })),
-      el("p", { class: "meta", text: `weight ${route.weight.toFixed(2)} · voice ${route.voice} · ${route.reason}` }),
+      el("p", { class: "meta", text: `weight ${route.weight.toFixed(2)} · voice ${route.voice}${written(e, name)} · ${route.reason}` }),
       el("p", { class: "text", text: text === undefined ? "not active" : text }));
   }));
+}
+
+/** Who wrote a register's text: `` (model)`` or `` (lexical)``, when the model voices spoke. */
+function written(e, name) {
+  const by = e.speech && e.speech.realiser[name];
+  return by && Object.values(e.speech.realiser).includes("model") ? ` (${by})` : "";
+}
+
+/** A register's text as the model voice writes it, word by word, before the expansion arrives. */
+function drawWriting(event) {
+  $("#registers-section").hidden = false;
+  let box = $(`#registers [data-register="${event.register}"] .text`);
+  if (!box) {
+    const article = el("article", { class: "register writing", "data-register": event.register },
+      el("h3", { text: event.register }), el("p", { class: "text" }));
+    $("#registers").append(article);
+    box = article.querySelector(".text");
+  }
+  box.textContent = event.text;
 }
 
 function drawNearest(e) {
@@ -262,32 +311,14 @@ async function pulse(body) {
   bar.removeAttribute("value");
   label.textContent = "starting …";
   try {
-    const response = await fetch("pulse/stream", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-    });
-    if (!response.ok) {
-      const data = await response.json().catch(() => ({}));
-      throw new Error(data.error || `HTTP ${response.status}`);
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      const lines = buffer.split("\n");
-      buffer = lines.pop();
-      for (const line of lines.filter(Boolean)) {
-        const event = JSON.parse(line);
-        if (event.error) throw new Error(event.error);
-        if (event.timeline) drawTimeline(event.timeline);
-        else {
-          bar.max = Math.max(event.total, 1);
-          bar.value = event.done;
-          label.textContent = `${event.stage} ${event.done}${event.total ? ` / ${event.total}` : ""}`;
-        }
+    await streamed("pulse/stream", body, (event) => {
+      if (event.timeline) drawTimeline(event.timeline);
+      else if (event.stage !== undefined) {
+        bar.max = Math.max(event.total, 1);
+        bar.value = event.done;
+        label.textContent = `${event.stage} ${event.done}${event.total ? ` / ${event.total}` : ""}`;
       }
-    }
+    });
     say("pulse done");
   } catch (error) {
     say(error.message, true);
