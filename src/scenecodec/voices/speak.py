@@ -72,11 +72,11 @@ class Voiced:
 def voiced(folder: Path | None = None, voices: tuple[InstalledVoice, ...] | None = None) -> Voiced:
     """The model of ``folder`` (default: the prepared Gemma) with the adapters of
     ``voices`` (default: every installed voice), loaded once per process."""
+    model = loaded(folder)  # names torch or transformers first, when they are missing
     try:
         from peft import PeftModel
     except ImportError:
         raise Unavailable("the model voices need peft: pip install 'scenecodec[voices]'") from None
-    model = loaded(folder)
     voices = tuple(installed()) if voices is None else voices
     if not voices:
         return Voiced(model, ())

@@ -101,7 +101,7 @@ def _register_lines(expansion: Expansion, realiser: dict[str, str]) -> None:
     for route in expansion.bridge.active:
         who = f"{route.voice} ({realiser[route.register]})" if realiser else route.voice
         out.print(
-            f"  {route.register:<10} {route.weight:.2f} {who:<19} "
+            f"  {route.register:<10} {route.weight:.2f} {who:<{19 if realiser else 11}} "
             f"{escape(expansion.registers[route.register])}"
         )
 
