@@ -65,7 +65,7 @@ frequent words of each language (``tools/train_voice.py``); every adapter is tra
 this cut."""
 MAX_NEW_TOKENS = 120
 """Longest text a voice writes, in tokens: four sentences of the corpus fit."""
-TEMPERATURE = 0.7
+TEMPERATURE = 0.5
 """Sampling temperature (with top-p 0.9): lower writes safer, more repetitive text."""
 Streamed = Callable[[int, str], None]
 """Called as ``(row, text so far)`` each time a row's text grows."""
