@@ -34,6 +34,20 @@ def script(relative: str) -> ModuleType:
     return module
 
 
+def cli(capsys, *args) -> tuple[int, str, str]:
+    """``scenecodec ARGS`` in this process: (exit status, stdout, stderr)."""
+    from scenecodec.interfaces.cli import main
+
+    capsys.readouterr()
+    try:
+        main([str(a) for a in args])
+        status = 0
+    except SystemExit as e:
+        status = e.code or 0
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
 @pytest.fixture
 def memory_path(tmp_path):
     """A path for a new memory file."""

@@ -7,23 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from conftest import cli
 from scenecodec import Codec
-from scenecodec.interfaces.cli import main
 
 FLAT = ["жар + страх + тишина → вход", "тишина + ночь → сон", "heat + fear → door"]
 NESTED = "(жар + страх → шаг) + тишина → вход"
-
-
-def cli(capsys, *args):
-    """``scenecodec ARGS`` in this process: (exit status, stdout, stderr)."""
-    capsys.readouterr()
-    try:
-        main([str(a) for a in args])
-        status = 0
-    except SystemExit as e:
-        status = e.code or 0
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def fails(capsys, *args, says):

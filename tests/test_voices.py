@@ -20,10 +20,10 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("peft")
 
+from conftest import cli
 from scenecodec.errors import InputError
 from scenecodec.expansion.expand import expand
 from scenecodec.interfaces import speech
-from scenecodec.interfaces.cli import main
 from scenecodec.voices import installed as installed_module
 from scenecodec.voices import model as model_module
 from scenecodec.voices import speak as speak_module
@@ -164,17 +164,6 @@ def test_auto_falls_back_to_the_lexical_voices_with_a_notice(monkeypatch, e5_cod
         speech.expand_spoken(e5_codec, "жар → вход", realiser="model")
     with pytest.raises(InputError, match="realiser must be one of"):
         speech.expand_spoken(e5_codec, "жар → вход", realiser="nobody")
-
-
-def cli(capsys, *args):
-    capsys.readouterr()
-    try:
-        main([str(a) for a in args])
-        status = 0
-    except SystemExit as e:
-        status = e.code or 0
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_cli_expands_lists_and_trains_voices(tiny_voices, user_data, tmp_path, capsys):

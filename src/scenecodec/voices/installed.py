@@ -14,7 +14,7 @@ trains with ``scenecodec train-voice`` live in the user data directory
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import platformdirs
@@ -49,16 +49,7 @@ class InstalledVoice:
 
     def to_dict(self) -> dict:
         """``{name, registers, adapter, size, model, licence, shipped, trained}``."""
-        return {
-            "name": self.name,
-            "registers": list(self.registers),
-            "adapter": str(self.adapter),
-            "size": self.size,
-            "model": self.model,
-            "licence": self.licence,
-            "shipped": self.shipped,
-            "trained": self.trained,
-        }
+        return asdict(self) | {"registers": list(self.registers), "adapter": str(self.adapter)}
 
 
 def user_voices() -> Path:

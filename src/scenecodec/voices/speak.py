@@ -39,7 +39,7 @@ from scenecodec.errors import InputError
 from scenecodec.expansion.expand import Expansion
 from scenecodec.voices.installed import InstalledVoice, installed
 from scenecodec.voices.model import Model, Unavailable, loaded
-from scenecodec.voices.verify import Checks, check
+from scenecodec.voices.verify import Checks, check_many
 
 __all__ = ["BASE", "LEXICAL", "MAX_SAMPLES", "Candidate", "Spoken", "Voiced", "speak", "voiced"]
 
@@ -185,11 +185,11 @@ def speak(
     lemmas = {c.lemma for c in scene.concepts} | ({scene.anchor} if scene.anchor else set())
     meaning = codec.meaning(scene)
     embedder = codec.atoms.embedder
-    written = [(r, LEXICAL, t) for r, t in expansion.registers.items()]
+    every = [(r, LEXICAL, t) for r, t in expansion.registers.items()]
+    every += [(r, a, t) for (r, a), t in zip(rows, texts, strict=True)]
+    checked = check_many(embedder, [(t, r) for r, _, t in every], lemmas, meaning, plan.lang)
     found: dict[str, list[Candidate]] = {}
-    sampled = [(r, a, t) for (r, a), t in zip(rows, texts, strict=True)]
-    for register, adapter, text in written + sampled:
-        checks = check(embedder, text, register, lemmas, meaning, plan.lang)
+    for (register, adapter, text), checks in zip(every, checked, strict=True):
         found.setdefault(register, []).append(Candidate(text, adapter, checks))
     ranked = {r: tuple(sorted(c, key=lambda x: -x.checks.score)) for r, c in found.items()}
     return Spoken(

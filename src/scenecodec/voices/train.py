@@ -113,15 +113,17 @@ def corpus_pairs(
         raise InputError(f"{folder} holds no texts (*.txt, or *.jsonl with a \"text\" each)")
     embedder = codec.atoms.embedder
     out: list[Pair] = []
+    spoken: set[str] = set()
     for done, text in enumerate(passages, 1):
         scene = codec.resolve(text)
         plan = _plan(codec, scene.formula)
         lemmas = {c.lemma for c in scene.concepts}
         nearest = check(embedder, text, REGISTERS[0], lemmas, codec.meaning(scene), plan.lang)
         out.append((plan.prompt(nearest.register), text))
+        spoken.add(nearest.register)
         if progress is not None:
             progress("reading the texts into scenes", done, len(passages))
-    return out, tuple(sorted({p.split(" · ")[0] for p, _ in out}))
+    return out, tuple(r for r in REGISTERS if r in spoken)
 
 
 def _examples(model: Model, pairs: Sequence[Pair]) -> list[dict[str, Any]]:

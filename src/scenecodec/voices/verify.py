@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -40,7 +41,7 @@ from scenecodec.expansion.registers import lexicon
 from scenecodec.language.embed import Embedder
 from scenecodec.language.morph import analyser, language, tokenize
 
-__all__ = ["Checks", "agreement_errors", "check", "masked", "unknown_words"]
+__all__ = ["Checks", "agreement_errors", "check", "check_many", "masked", "unknown_words"]
 
 _ENDS = re.compile(r"[.!?…»\"”)]\s*$")
 _NOUN_TAGS = ("NOUN",)
@@ -160,15 +161,34 @@ def check(
     """The :class:`Checks` of ``text`` written for ``register`` of a scene whose own
     lemmas are ``lemmas``, whose meaning vector is ``meaning`` ``(e,)`` (unit) and whose
     language is ``lang``."""
-    bare = masked(text, lemmas)
-    closeness = 0.0
-    cues = lexicon.vectors(embedder, "register")
-    nearest = REGISTERS[0]
-    if bare:
-        vector = embedder.embed([bare])[0]
-        vector = vector / (np.linalg.norm(vector) + 1e-12)
-        closeness = float(vector @ meaning)
-        nearest = REGISTERS[int(np.argmax(cues @ vector))]
+    return check_many(embedder, [(text, register)], lemmas, meaning, lang)[0]
+
+
+def check_many(
+    embedder: Embedder,
+    written: Sequence[tuple[str, str]],
+    lemmas: set[str],
+    meaning: np.ndarray,
+    lang: str,
+) -> list[Checks]:
+    """:func:`check` of every ``(text, register)`` of one scene, the masked texts embedded
+    in one pass."""
+    bare = [masked(text, lemmas) for text, _ in written]
+    said = [i for i, b in enumerate(bare) if b]
+    vectors = np.zeros((len(written), len(meaning)))
+    if said:
+        found = np.asarray(embedder.embed([bare[i] for i in said]), dtype=np.float64)
+        vectors[said] = found / (np.linalg.norm(found, axis=1, keepdims=True) + 1e-12)
+    nearest = np.argmax(vectors @ lexicon.vectors(embedder, "register").T, axis=1)
+    return [
+        _checks(text, register, float(vectors[i] @ meaning), REGISTERS[nearest[i]], lang)
+        for i, (text, register) in enumerate(written)
+    ]
+
+
+def _checks(text: str, register: str, closeness: float, nearest: str, lang: str) -> Checks:
+    """The checks of one text that need no embedding, with its ``closeness`` and nearest
+    register (the first register for a text with nothing left once masked)."""
     words = re.findall(r"\w+", text.lower())
     triples = Counter(zip(words, words[1:], words[2:], strict=False))
     return Checks(
