@@ -283,3 +283,17 @@ def test_the_model_is_prepared_once_cut_and_cached(tmp_path, monkeypatch):
     assert model.torch.config.vocab_size == len(keep)
     assert (model.vocabulary == keep).all()
     assert model.torch.get_input_embeddings().weight.shape[0] == len(keep)
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_lexical_voices(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+
+    def joined(target):
+        target.parent.mkdir(parents=True)  # fails: the cache's parent is a file
+        return target
+
+    monkeypatch.setattr(model_module, "joined_gguf", joined)
+    with pytest.raises(Unavailable, match="cannot be kept in"):
+        model_module.prepared()

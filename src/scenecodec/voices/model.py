@@ -269,7 +269,12 @@ def prepared(progress: Progress | None = None) -> Path:
     stage = "preparing the voices' model (once)"
     if progress is not None:
         progress(stage, 0, 3)
-    gguf = joined_gguf(folder.parent / "gemma3-270m.gguf")
+    try:
+        gguf = joined_gguf(folder.parent / "gemma3-270m.gguf")
+    except OSError as error:
+        raise Unavailable(
+            f"the voices' model cannot be kept in {folder.parent}: {error.strerror or error}"
+        ) from None
     try:
         if progress is not None:
             progress(stage, 1, 3)
@@ -280,7 +285,12 @@ def prepared(progress: Progress | None = None) -> Path:
     cut(model, keep)
     if progress is not None:
         progress(stage, 2, 3)
-    save(model, tokenizer, keep, folder)
+    try:
+        save(model, tokenizer, keep, folder)
+    except OSError as error:
+        raise Unavailable(
+            f"the voices' model cannot be kept in {folder.parent}: {error.strerror or error}"
+        ) from None
     if progress is not None:
         progress(stage, 3, 3)
     return folder
