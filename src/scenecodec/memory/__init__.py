@@ -1,11 +1,15 @@
-"""Durable memory of scenes: the store protocol, the embedded SQLite store, the recall index.
+"""Durable memory of scenes: the store protocol, the embedded SQLite store, the shared
+PostgreSQL store, the recall index.
 
-The memory file is chosen by ``--memory PATH``, else ``$SCENECODEC_MEMORY``, else
+The memory is chosen by ``--memory PATH`` (a file) or ``--memory postgresql://…`` (a
+database, :mod:`.postgres`), else ``$SCENECODEC_MEMORY`` (either), else
 ``memory.sqlite`` in the user data directory (:func:`default_path`); :func:`open_store`
 opens it with the settings a caller asks for.
 
 >>> str(default_path({"SCENECODEC_MEMORY": "/tmp/m.sqlite"}))
 '/tmp/m.sqlite'
+>>> default_path({"SCENECODEC_MEMORY": "postgresql://me@db/scenes"})
+'postgresql://me@db/scenes'
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ from scenecodec.errors import InputError, StoreError
 from scenecodec.language.atoms import DEFAULT_ALPHA
 from scenecodec.language.embed import check_embedder
 from scenecodec.memory.index import SceneIndex
+from scenecodec.memory.postgres import Absent, PostgresStore, is_url, shown
 from scenecodec.memory.sqlite import Missing, SQLiteStore
-from scenecodec.memory.store import PartRecord, SceneRecord, Settings, Store
+from scenecodec.memory.store import Index, PartRecord, SceneRecord, Settings, Store
 
 __all__ = [
+    "Index",
     "Missing",
     "PartRecord",
+    "PostgresStore",
     "Requested",
     "SQLiteStore",
     "SceneIndex",
@@ -34,14 +41,18 @@ __all__ = [
     "Settings",
     "Store",
     "default_path",
+    "is_url",
     "open_store",
+    "shown",
 ]
 
 
-def default_path(environ: Mapping[str, str] = os.environ) -> Path:
-    """``$SCENECODEC_MEMORY`` if set, else ``<user data dir>/scenecodec/memory.sqlite``."""
-    if environ.get("SCENECODEC_MEMORY"):
-        return Path(environ["SCENECODEC_MEMORY"]).expanduser()
+def default_path(environ: Mapping[str, str] = os.environ) -> Path | str:
+    """``$SCENECODEC_MEMORY`` if set (a path, or a ``postgresql://`` URL kept as text),
+    else ``<user data dir>/scenecodec/memory.sqlite``."""
+    given = environ.get("SCENECODEC_MEMORY")
+    if given:
+        return given if is_url(given) else Path(given).expanduser()
     return platformdirs.user_data_path("scenecodec") / "memory.sqlite"
 
 
@@ -58,8 +69,10 @@ class Requested(TypedDict, total=False):
 def open_store(
     path: str | Path | None = None, *, missing: Missing = "create", **requested: Unpack[Requested]
 ) -> Store:
-    """The memory at ``path`` (default :func:`default_path`, whose directory is made when
-    it is the user data directory), made if it is new (``missing``: see
+    """The memory at ``path`` — a file, or a ``postgresql://`` URL (:mod:`.postgres`;
+    read as empty where the database holds none and ``missing="empty"``) — (default
+    :func:`default_path`, whose directory is made when it is the user data directory),
+    made if it is new (``missing``: see
     :data:`~scenecodec.memory.sqlite.Missing`) with
     ``dim`` (default 1024, a multiple of 64), ``seed`` (0), ``alpha``
     (:data:`~scenecodec.language.atoms.DEFAULT_ALPHA`) and ``embedder`` (``"e5"``); an
@@ -105,8 +118,17 @@ def open_store(
     if path is None:
         path = default_path()
         if missing == "create" and not os.environ.get("SCENECODEC_MEMORY"):
+            assert isinstance(path, Path)  # the user data directory's file
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise StoreError(f"cannot make the directory {path.parent}: {e.strerror}") from None
+    if is_url(path):
+        assert isinstance(path, str)
+        try:
+            return PostgresStore.open(path, settings, required, missing)
+        except Absent:
+            if missing != "empty":
+                raise
+            return SQLiteStore.open(":memory:", settings, required)  # nothing made on the server
     return SQLiteStore.open(path, settings, required, missing)

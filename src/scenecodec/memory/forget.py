@@ -20,21 +20,22 @@ scenecodec.errors.NotFoundError: no scene Δ1 in this memory; nothing was forgot
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from scenecodec.errors import InputError, NotFoundError
 
 __all__ = ["forget", "forgotten"]
 
 
-def forget(db: sqlite3.Connection, ids: Sequence[int]) -> None:
+def forget(db: Any, ids: Sequence[int], mark: str = "?") -> None:
     """Delete the scenes ``ids`` with their parts and links, inside the caller's write
     transaction; :class:`NotFoundError` naming every missing id, or :class:`InputError`
     naming a scene that is a part of another one not forgotten with it, before
-    anything is deleted."""
+    anything is deleted. ``db`` is a SQLite connection, or a psycopg one with
+    ``mark="%s"`` (:mod:`.postgres`): the statements are the same on both."""
     wanted = sorted(set(ids))
-    marks = ",".join("?" * len(wanted))
+    marks = ",".join([mark] * len(wanted))
     storable = [i if i < 2**63 else -1 for i in wanted]  # no row id is that large
     found = {i for (i,) in db.execute(f"SELECT id FROM scenes WHERE id IN ({marks})", storable)}
     missing = [f"Δ{i}" for i in wanted if i not in found]
@@ -53,13 +54,13 @@ def forget(db: sqlite3.Connection, ids: Sequence[int]) -> None:
     db.execute(f"DELETE FROM parts WHERE scene IN ({marks})", wanted)
     db.execute(f"DELETE FROM scenes WHERE id IN ({marks})", wanted)
     db.execute(
-        "INSERT INTO settings VALUES ('forgotten', ?) ON CONFLICT (key) DO UPDATE"
-        " SET value = CAST(value AS INTEGER) + ?",
-        (len(wanted), len(wanted)),
+        f"INSERT INTO settings VALUES ('forgotten', {mark}) ON CONFLICT (key) DO UPDATE"
+        f" SET value = CAST(CAST(settings.value AS BIGINT) + {mark} AS TEXT)",
+        (str(len(wanted)), len(wanted)),
     )
 
 
-def forgotten(db: sqlite3.Connection) -> int:
+def forgotten(db: Any) -> int:
     """How many scenes were ever forgotten in this memory."""
     row = db.execute("SELECT value FROM settings WHERE key = 'forgotten'").fetchone()
     return 0 if row is None else int(row[0])

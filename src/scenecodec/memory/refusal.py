@@ -2,7 +2,8 @@
 
 A damaged page, a full disk, a read-only file or directory: :func:`refusal` turns the
 ``sqlite3.Error`` into the :class:`~scenecodec.errors.StoreError` a user can act on, and
-:func:`refused` wraps every public method of a store class so that none escapes.
+:func:`refused` wraps every public method of a store class so that none escapes
+(:func:`refused_by` does the same for another driver's errors: :mod:`.postgres`).
 
 >>> import sqlite3
 >>> e = sqlite3.DatabaseError("database disk image is malformed")
@@ -19,13 +20,15 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from scenecodec.errors import StoreError
 
-__all__ = ["refusal", "refused", "rollback"]
+__all__ = ["refusal", "refused", "refused_by", "rollback"]
 
 _T = TypeVar("_T")
+Errors = tuple[type[Exception], ...]
+Why = Callable[[Any, Exception], StoreError]
 
 
 def refusal(path: Path, e: sqlite3.Error) -> StoreError:
@@ -58,34 +61,43 @@ def refusal(path: Path, e: sqlite3.Error) -> StoreError:
     return StoreError(f"cannot use the memory {path}: {e}")
 
 
-def _refusing(method: Callable[..., Any]) -> Callable[..., Any]:
-    """``method`` with SQLite's failures (also those of the generator it returns)
-    raised as :func:`refusal`."""
+def _refusing(method: Callable[..., Any], errors: Errors, why: Why) -> Callable[..., Any]:
+    """``method`` with ``errors`` (also those of the generator it returns) raised as
+    ``why(store, error)``."""
 
     @functools.wraps(method)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             out = method(self, *args, **kwargs)
-        except sqlite3.Error as e:
-            raise refusal(self.path, e) from None
-        return _refusing_each(self.path, out) if inspect.isgenerator(out) else out
+        except errors as e:
+            raise why(self, e) from None
+        return _refusing_each(self, out, errors, why) if inspect.isgenerator(out) else out
 
     return call
 
 
-def _refusing_each(path: Path, items: Iterator[_T]) -> Iterator[_T]:
+def _refusing_each(store: Any, items: Iterator[_T], errors: Errors, why: Why) -> Iterator[_T]:
     try:
         yield from items
-    except sqlite3.Error as e:
-        raise refusal(path, e) from None
+    except errors as e:
+        raise why(store, e) from None
 
 
-def refused(cls: type[_T]) -> type[_T]:
-    """Every public method of ``cls`` wrapped by :func:`_refusing`."""
-    for name, member in list(vars(cls).items()):
-        if not name.startswith("_") and inspect.isfunction(member):
-            setattr(cls, name, _refusing(member))
-    return cls
+def refused_by(errors: Errors, why: Why) -> Callable[[type[_T]], type[_T]]:
+    """A class decorator: every public method of the class raises ``errors`` (a database
+    driver's) as ``why(store, error)``, a one-line :class:`StoreError`."""
+
+    def decorate(cls: type[_T]) -> type[_T]:
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(member):
+                setattr(cls, name, _refusing(member, errors, why))
+        return cls
+
+    return decorate
+
+
+refused = refused_by((sqlite3.Error,), lambda store, e: refusal(store.path, cast(sqlite3.Error, e)))
+"""Every public method of a SQLite store class raising SQLite's failures as :func:`refusal`."""
 
 
 def rollback(db: sqlite3.Connection) -> None:

@@ -38,12 +38,14 @@ from typing import Any
 import numpy as np
 
 from scenecodec.memory.forget import forget, forgotten
+from scenecodec.memory.index import SceneIndex
 from scenecodec.memory.opening import Missing, connect
 from scenecodec.memory.refusal import refusal, refused, rollback
 from scenecodec.memory.schema import PHASES
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
 __all__ = ["Missing", "SQLiteStore"]
+
 
 @refused
 class SQLiteStore:
@@ -371,7 +373,10 @@ class SQLiteStore:
             packed.append(flat.reshape(len(rows), width))
         return np.concatenate(ids), np.concatenate(packed)
 
+    def index(self, column: str = "vector") -> SceneIndex:
+        """A new in-process recall index over ``column``, filled from the file when searched."""
+        return SceneIndex(self.settings.dim, column)
+
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
-

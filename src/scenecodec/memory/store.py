@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["PartRecord", "SceneRecord", "Settings", "Store"]
+__all__ = ["Index", "PartRecord", "SceneRecord", "Settings", "Store"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,19 @@ class SceneRecord:
     def anchor(self) -> str | None:
         """The anchor's lemma (or sub-formula), if the scene has one."""
         return next((p.lemma for p in self.parts if p.phase == "anchor"), None)
+
+
+class Index(Protocol):
+    """What recall searches: the scenes' vectors (or gists) of one store."""
+
+    def refresh(self, store: Store) -> None:
+        """Take in what was stored (or forgotten) since the last search, by any process."""
+        ...
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scene ids ``(Q, k')`` and cosines ``(Q, k')`` of the nearest scenes to bipolar
+        queries ``(Q, d)``, best first."""
+        ...
 
 
 class Store(Protocol):
@@ -204,6 +217,10 @@ class Store(Protocol):
         """The records of ``ids`` in the given order (missing ones skipped)."""
         ...
 
+    def index(self, column: str = "vector") -> Index:
+        """A recall index over the scenes' ``column`` (``vector`` or ``gist``)."""
+        ...
+
     def close(self) -> None:
-        """Release the file."""
+        """Release the file or the connection."""
         ...

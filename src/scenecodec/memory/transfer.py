@@ -45,13 +45,22 @@ import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from scenecodec.memory.schema import PHASES, SCHEMA_VERSION
 from scenecodec.memory.sqlite import SQLiteStore
 from scenecodec.progress import Progress
 
-__all__ = ["CHUNK", "FORMAT_VERSION", "KINDS", "TABLES", "export_memory"]
+__all__ = [
+    "CHUNK",
+    "FORMAT_VERSION",
+    "KINDS",
+    "TABLES",
+    "export_lines",
+    "export_memory",
+    "snapshot",
+]
 
 FORMAT_VERSION = 1
 CHUNK = 500
@@ -66,11 +75,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def export_memory(
-    store: SQLiteStore, out: TextIO, progress: Progress | None = None
-) -> dict[str, int]:
-    """Write the memory to ``out`` as JSON lines (module docstring); how many of each
-    kind were written. ``progress("export", done, total)`` per chunk of lines."""
+@contextmanager
+def snapshot(store: SQLiteStore) -> Iterator[tuple[dict[str, Any], Iterator[list[dict[str, Any]]]]]:
+    """The export's header and its lines after it, a chunk at a time, read from one
+    snapshot of ``store`` (a read transaction: writers go on) while the block runs."""
     db = store.connection
     db.execute("BEGIN")  # one snapshot from the first read to the last
     try:
@@ -86,24 +94,33 @@ def export_memory(
             **counts,
             "last_code": 0 if row is None else int(row[0]),
         }
+        yield header, export_lines(db)
+    finally:
+        db.execute("COMMIT")
+
+
+def export_memory(
+    store: SQLiteStore, out: TextIO, progress: Progress | None = None
+) -> dict[str, int]:
+    """Write the memory to ``out`` as JSON lines (module docstring); how many of each
+    kind were written. ``progress("export", done, total)`` per chunk of lines."""
+    with snapshot(store) as (header, chunks):
         _write(out, [header])
-        total, done = counts["atoms"] + counts["scenes"], 0
-        for lines in _export_lines(db):
+        total, done = header["atoms"] + header["scenes"], 0
+        for lines in chunks:
             _write(out, lines)
             done += len(lines)
             if progress:
                 progress("export", min(done, total), total)
-    finally:
-        db.execute("COMMIT")
-    return counts
+    return {k: header[k] for k in KINDS}
 
 
 def _write(out: TextIO, lines: list[dict[str, Any]]) -> None:
     out.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
 
 
-def _export_lines(db: sqlite3.Connection) -> Iterator[list[dict[str, Any]]]:
-    """The lines after the header, a chunk at a time."""
+def export_lines(db: sqlite3.Connection) -> Iterator[list[dict[str, Any]]]:
+    """The lines after the header, a chunk at a time (of one kind each, in order)."""
     atoms = db.execute("SELECT lemma, atom, embedding FROM concepts ORDER BY id")
     while rows := atoms.fetchmany(CHUNK):
         yield [{"atom": w, "bits": _b64(a), "embedding": _b64(e)} for w, a, e in rows]

@@ -12,13 +12,15 @@ with status 2, leaving the memory as it was.
 The app, its shared options and its error handling are in :mod:`.app`, what it
 prints in :mod:`.render`, the commands over one memory in :mod:`.codec_commands` and
 the ones that build on it (expand, pulse, roles, serve) in :mod:`.scene_commands`, and
-the ones over the memory as a whole (export, import, backup, forget) in
-:mod:`.memory_commands`, the model voices' (voices, train-voice) in :mod:`.voice_commands`
+the ones over the memory as a whole (export, import, backup, forget, migrate) in
+:mod:`.memory_commands`, the one over a corpus (ingest) in :mod:`.corpus_commands`,
+the model voices' (voices, train-voice) in :mod:`.voice_commands`
 and what expand shows while they write in :mod:`.speaking`.
 """
 
 from scenecodec.interfaces.cli import (
     codec_commands,
+    corpus_commands,
     memory_commands,
     scene_commands,
     voice_commands,
@@ -28,6 +30,7 @@ from scenecodec.interfaces.cli.app import app, main
 __all__ = [
     "app",
     "codec_commands",
+    "corpus_commands",
     "main",
     "memory_commands",
     "scene_commands",

@@ -1,8 +1,9 @@
-"""The commands over a memory as a whole: export, import, backup, forget.
+"""The commands over a memory as a whole: export, import, backup, forget, migrate.
 
 Each is a thin shell over one function of the memory layer
 (:mod:`~scenecodec.memory.transfer`, :mod:`~scenecodec.memory.restore`,
-:mod:`~scenecodec.memory.backup`, :mod:`~scenecodec.memory.forget`). They work on a
+:mod:`~scenecodec.memory.backup`, :mod:`~scenecodec.memory.forget`,
+:mod:`~scenecodec.memory.migrate`). They work on a
 memory that exists (none is made by asking to copy it), except ``import``, which
 makes one.
 """
@@ -19,15 +20,16 @@ import typer
 
 from scenecodec.errors import InputError, StoreError
 from scenecodec.interfaces.cli.app import app, emit, input_bytes, out, progress_bar
-from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, argument
+from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, argument, option
 from scenecodec.language.forms import parse_code
-from scenecodec.memory import SQLiteStore, default_path, open_store
+from scenecodec.memory import SQLiteStore, Store, default_path, is_url, open_store, shown
 from scenecodec.memory.backup import backup as backup_memory
 from scenecodec.memory.backup import replaceable
+from scenecodec.memory.migrate import migrate as migrate_memory
 from scenecodec.memory.restore import import_memory
 from scenecodec.memory.transfer import KINDS, export_memory
 
-__all__ = ["LINE_LIMIT", "backup", "export", "forget", "import_"]
+__all__ = ["LINE_LIMIT", "backup", "export", "forget", "import_", "migrate"]
 
 LINE_LIMIT = 64 * 2**20
 """Longest line an export may have (a scene's line takes about 1 KB, a long pulse's
@@ -36,13 +38,25 @@ state some MB)."""
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 
 
-def _existing(memory: Path | None) -> SQLiteStore:
+def _existing(memory: str | None) -> Store:
     """The memory at ``memory`` (or the default one), which must exist."""
-    path = (memory or default_path()).expanduser()
-    if not path.is_file():
-        raise StoreError(f"no memory at {path}")
-    store = open_store(path)
-    assert isinstance(store, SQLiteStore)  # a path opens the SQLite store
+    location = memory or default_path()
+    if not is_url(location) and not Path(location).expanduser().is_file():
+        raise StoreError(f"no memory at {Path(location).expanduser()}")
+    return open_store(location, missing="error")
+
+
+def _file(memory: str | None, command: str) -> SQLiteStore:
+    """The SQLite memory at ``memory``, which must exist; a PostgreSQL one is refused,
+    naming what does the same there."""
+    store = _existing(memory)
+    if not isinstance(store, SQLiteStore):
+        store.close()
+        raise InputError(
+            f"{command} works on a SQLite memory; for PostgreSQL, `scenecodec migrate --from "
+            f"{shown(str(memory or default_path()))} --to FILE` copies it into one (and "
+            "pg_dump backs up the database)"
+        )
     return store
 
 
@@ -79,7 +93,7 @@ def export(
         raise InputError("--json prints a summary: give a FILE to export to, not -")
     if not to_stdout:
         replaceable(file, force)
-    store = _existing(memory)
+    store = _file(memory, "export")
     try:
         if to_stdout:
             with progress_bar() as progress:
@@ -118,7 +132,13 @@ def import_(
 
       gunzip -c memory.jsonl.gz | scenecodec import - --memory copy.sqlite
     """
-    path = (memory or default_path()).expanduser()
+    location = memory or default_path()
+    if is_url(location):
+        raise InputError(
+            "import writes a SQLite memory; import into a file, then `scenecodec migrate "
+            f"--from FILE --to {shown(str(location))}` copies it into PostgreSQL"
+        )
+    path = Path(location).expanduser()
     name = "<stdin>" if str(file) == "-" else str(file)
     with progress_bar() as progress:
         counts = import_memory(path, _lines(file, name), name, progress)
@@ -164,7 +184,7 @@ def backup(
     """
     if dest.endswith(("/", os.sep)) and not Path(dest).is_dir():  # as cp says of DIR/
         raise InputError(f"no directory {dest} to back up into")
-    store = _existing(memory)
+    store = _file(memory, "backup")
     try:
         copy, scenes = backup_memory(store, dest, force=force)
     finally:
@@ -209,4 +229,38 @@ def forget(
         as_json,
         {"forgotten": gone, "total": total},
         lambda: out.print(f"forgot {', '.join(gone)}; memory holds {_count(total, 'scenes')}"),
+    )
+
+
+@app.command()
+def migrate(
+    source: Annotated[str, option("--from", help="The SQLite memory to copy (a file).")],
+    to: Annotated[str, option("--to", help="The PostgreSQL memory: postgresql://USER@HOST/DB.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy a SQLite memory into PostgreSQL (pgvector), every scene under its Δ-code,
+    with its atoms, links, pulses and settings. Read from one snapshot while writers go
+    on; written 500 lines a transaction, so a migration that stops keeps what it wrote
+    and, run again, goes on from there. The counts are checked at the end. The database
+    must hold no memory yet, or only this migration's (pip install 'scenecodec[postgres]').
+
+    Examples:
+
+      scenecodec migrate --from memory.sqlite --to postgresql://scenes@db.lan/scenes
+
+      scenecodec migrate --from ~/.local/share/scenecodec/memory.sqlite --to "$SCENECODEC_MEMORY"
+    """
+    if is_url(source):
+        raise InputError("--from is the SQLite memory file to copy; --to is the PostgreSQL one")
+    store = _existing(source)
+    assert isinstance(store, SQLiteStore)  # a path opens the SQLite store
+    try:
+        with progress_bar() as progress:
+            counts = migrate_memory(store, to, progress)
+    finally:
+        store.close()
+    emit(
+        as_json,
+        {"from": str(store.path), "to": shown(to), **counts},
+        lambda: out.print(f"migrated {_summary(counts)} to {shown(to)}; counts checked"),
     )

@@ -6,7 +6,6 @@ False
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -28,12 +27,13 @@ Words = list[str] | None
 """Words given on the command line, joined by spaces where one text is meant."""
 
 MemoryOpt = Annotated[
-    Path | None,
+    str | None,
     option(
         "--memory",
         "-m",
-        help="Memory file (default: $SCENECODEC_MEMORY or the user data directory); only "
-        "a write (compress, pulse) makes a missing one, in a directory that exists.",
+        help="Memory: a file, or a PostgreSQL database postgresql://USER@HOST/DB (default: "
+        "$SCENECODEC_MEMORY or the user data directory); only a write (compress, pulse) "
+        "makes a missing one, a file in a directory that exists.",
     ),
 ]
 

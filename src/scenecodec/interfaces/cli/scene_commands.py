@@ -33,6 +33,7 @@ from scenecodec.interfaces.cli.render import pulse_lines, roles_table
 from scenecodec.interfaces.cli.speaking import live_texts, spoken_lines
 from scenecodec.interfaces.limits import BUDGET
 from scenecodec.interfaces.speech import REALISER_ENV, expand_spoken
+from scenecodec.memory import open_store
 from scenecodec.voices.speak import MAX_SAMPLES
 
 __all__ = ["expand", "pulse", "roles", "serve"]
@@ -281,6 +282,15 @@ def serve(
             "included; past it the work stops with a 503.",
         ),
     ] = BUDGET,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes on the one port, each with its own codec: for a "
+            "PostgreSQL memory, which they share (a SQLite file's writers take turns).",
+        ),
+    ] = 1,
     memory: MemoryOpt = None,
 ) -> None:
     """Serve the HTTP API (FastAPI; pip install 'scenecodec[serve]'): compress, expand,
@@ -298,18 +308,18 @@ def serve(
 
       scenecodec serve --host 0.0.0.0 --allow-host my-laptop.lan --token secret
 
+      scenecodec serve --workers 4 --memory postgresql://scenes@db.lan/scenes
+
       curl -s localhost:8765/expand -d '{"scene": "тишинажарвход"}'
     """
     try:
-        import uvicorn
-
-        from scenecodec.interfaces.server import create_app
-        from scenecodec.interfaces.serving import config
+        from scenecodec.interfaces.serving import serve as run
     except ImportError:
         raise InputError("serving needs FastAPI: pip install 'scenecodec[serve]'") from None
     bound = f"[{host}]" if ":" in host else host
-    app = create_app(memory, token, hosts=[bound, *(allow_host or [])], budget=budget)
-    uvicorn.Server(config(app, host, port)).run()
+    open_store(memory, missing="empty").close()  # an unreachable memory: one line, here
+    hosts = [bound, *(allow_host or [])]
+    run({"memory": memory, "token": token, "hosts": hosts, "budget": budget}, host, port, workers)
 
 
 @app.command()

@@ -1,0 +1,127 @@
+"""Migration: a SQLite memory copied into a PostgreSQL one, resumable, counted at the end.
+
+The source is read from one snapshot as its export (:func:`.transfer.snapshot`: the
+same lines ``scenecodec export`` writes, never written to a file); every chunk of 500
+lines is written to the destination in a transaction of its own, so a migration that
+stops (a crash, a lost connection, Ctrl-C) keeps what it wrote, and run again it skips
+what is there already and goes on. Every scene keeps its Δ-code; the destination's
+counter is raised past the highest code the source ever gave, forgotten ones too, so no
+code comes back.
+
+The destination must be new, or hold only what an earlier run of the same migration
+wrote (it records its source in the setting ``migrated_from``); it is made with the
+source's settings. What is in both must be identical: another atom for a lemma, or
+another scene under a code, is refused, naming it. At the end the destination's atoms,
+scenes, links and pulses are counted against the source's.
+
+>>> import tempfile, pathlib
+>>> from scenecodec.memory import open_store
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash")
+>>> migrate(store, "memory.sqlite")
+Traceback (most recent call last):
+...
+scenecodec.errors.InputError: migrate copies into PostgreSQL: give --to postgresql://USER@HOST/DB
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from scenecodec.errors import InputError, StoreError
+from scenecodec.memory.postgres import PostgresStore, is_url
+from scenecodec.memory.schema import PHASES
+from scenecodec.memory.sqlite import SQLiteStore
+from scenecodec.memory.store import Settings
+from scenecodec.memory.transfer import KINDS, snapshot
+from scenecodec.progress import Progress
+
+__all__ = ["migrate"]
+
+
+def migrate(source: SQLiteStore, to: str, progress: Progress | None = None) -> dict[str, int]:
+    """Copy the memory ``source`` into the PostgreSQL memory at the URL ``to`` (module
+    docstring); how many of each kind the destination holds, checked against the source.
+    ``progress("migrate", done, total)`` after each chunk of atoms and scenes."""
+    if not is_url(to):
+        raise InputError("migrate copies into PostgreSQL: give --to postgresql://USER@HOST/DB")
+    origin = str(source.path.resolve())
+    with snapshot(source) as (header, chunks):
+        dest = PostgresStore.open(to, Settings.read(header["settings"]))
+        try:
+            _claim(dest, origin)
+            total, done = header["atoms"] + header["scenes"], 0
+            for lines in chunks:
+                with dest.transaction():
+                    _write(dest, lines)
+                done += len(lines) if lines and ("atom" in lines[0] or "scene" in lines[0]) else 0
+                if progress:
+                    progress("migrate", min(done, total), total)
+            with dest.transaction():
+                dest.restore_codes(header["last_code"])
+            held = dest.counts()
+        finally:
+            dest.close()
+    wrong = [k for k in KINDS if held[k] != header[k]]
+    if wrong:
+        said = ", ".join(f"{held[k]} {k} there, {header[k]} here" for k in wrong)
+        raise StoreError(f"the migration to {dest.where} does not add up ({said}); run it again")
+    return {k: held[k] for k in KINDS}
+
+
+def _claim(dest: PostgresStore, origin: str) -> None:
+    """Refuse a destination that holds what another source (or no migration) wrote."""
+    with dest.transaction():
+        before = dest.setting("migrated_from")
+        if before is None and any(dest.counts().values()):
+            raise StoreError(f"{dest.where} holds a memory already; migrate into a new database")
+        if before is not None and before != origin:
+            raise StoreError(f"{dest.where} holds a migration of {before}, not of {origin}")
+        dest.set_setting("migrated_from", origin)
+
+
+def _write(dest: PostgresStore, lines: list[dict[str, Any]]) -> None:
+    """One chunk of export lines (all of one kind) into ``dest``, inside its transaction."""
+    if not lines:
+        return
+    if "atom" in lines[0]:
+        atoms = {x["atom"]: (_bytes(x["bits"]), _bytes(x["embedding"])) for x in lines}
+        held = dest.atoms(list(atoms))
+        clash = next((w for w, (bits, _) in atoms.items() if held.get(w, bits) != bits), None)
+        if clash is not None:
+            raise StoreError(f"{dest.where}: the atom of {clash!r} differs from the source's")
+        dest.put_atoms({w: a for w, a in atoms.items() if w not in held})
+    elif "scene" in lines[0]:
+        dest.restore_scenes([_scene(x) for x in lines])
+    elif "link" in lines[0]:
+        dest.restore_links([(_code(x["link"]), _code(x["source"]), x["kind"]) for x in lines])
+    else:
+        dest.restore_pulses({x["pulse"]: x["state"] for x in lines})
+
+
+def _scene(x: dict[str, Any]) -> tuple[Any, ...]:
+    """``(code, formula, name, glyph, vector, gist, is_part, created, parts)`` of a scene
+    line; parts as ``(phase index, lemma or None, sub code or None)``."""
+    parts = [
+        (PHASES.index(p["phase"]), p.get("lemma"), _code(p["sub"]) if "sub" in p else None)
+        for p in x["parts"]
+    ]
+    return (
+        _code(x["scene"]),
+        x["formula"],
+        x["name"],
+        x["glyph"],
+        _bytes(x["vector"]),
+        _bytes(x["gist"]),
+        bool(x["part"]),
+        float(x["created"]),
+        parts,
+    )
+
+
+def _bytes(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def _code(code: str) -> int:
+    return int(code[1:])
