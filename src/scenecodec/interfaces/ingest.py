@@ -27,6 +27,7 @@ it they are read here, one after another. This is Ray's own actor pool
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -172,9 +173,9 @@ def _readers(
     started = not ray.is_initialized()
     if started:
         if address is None:
-            ray.init(num_cpus=workers, include_dashboard=False, logging_level="ERROR")
+            ray.init(num_cpus=workers, include_dashboard=False, logging_level=logging.ERROR)
         else:
-            ray.init(address=address, logging_level="ERROR")
+            ray.init(address=address, logging_level=logging.ERROR)
     count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     actors: list[Any] = [ray.remote(num_cpus=1)(Reader).remote(memory) for _ in range(count)]
     pool = ActorPool(actors)
