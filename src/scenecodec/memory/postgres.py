@@ -26,6 +26,8 @@ URL is opened, never by the core.
 
 from __future__ import annotations
 
+import functools
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,13 +41,6 @@ from scenecodec.memory.pgschema import APPLICATION, NAMESPACE, tables
 from scenecodec.memory.refusal import refused_by
 from scenecodec.memory.schema import PHASES, SCHEMA_VERSION
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
-
-try:
-    import psycopg
-    from psycopg.adapt import Dumper, Loader
-    from psycopg.pq import Format
-except ImportError:  # pragma: no cover - the extra is installed wherever a URL is opened
-    psycopg = None  # type: ignore[assignment]
 
 __all__ = ["EF_SEARCH", "SCHEMES", "Absent", "PostgresIndex", "PostgresStore", "is_url", "shown"]
 
@@ -91,25 +86,47 @@ class Bits(bytes):
     """Packed bits sent as PostgreSQL's ``bit`` (its binary form: the bit count, then the bytes)."""
 
 
-if psycopg is not None:
+@functools.cache
+def _driver() -> Any:
+    """psycopg, with the binary dumper and loader of ``bit`` made (imported on first use:
+    it takes 0.2 s, which no command on a file should pay)."""
+    try:
+        import psycopg
+        from psycopg.adapt import Dumper, Loader
+        from psycopg.pq import Format
+    except ImportError:
+        return None
 
-    class _BitsDumper(Dumper):
+    class BitsDumper(Dumper):
         format = Format.BINARY
         oid = _BIT
 
         def dump(self, obj: Bits) -> bytes:
             return (8 * len(obj)).to_bytes(4, "big") + obj
 
-    class _BitsLoader(Loader):
+    class BitsLoader(Loader):
         format = Format.BINARY
 
         def load(self, data: Any) -> bytes:
             return bytes(data[4:])
 
+    _ADAPTERS.extend([BitsDumper, BitsLoader])
+    return psycopg
+
+
+_ADAPTERS: list[Any] = []
+"""The dumper and loader of ``bit``, once :func:`_driver` has made them."""
+
+
+def _is_driver_error(e: Exception) -> bool:
+    """Whether ``e`` is psycopg's (none can be before it is imported)."""
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(e, psycopg.Error)
+
 
 def _refusal(store: PostgresStore, e: Exception) -> StoreError:
     """The one-line :class:`StoreError` that the driver's failure ``e`` means."""
-    where, message = store.where, _first_line(e)
+    psycopg, where, message = _driver(), store.where, _first_line(e)
     if isinstance(e, psycopg.errors.DiskFull):
         return StoreError(f"the disk of the server holding {where} is full; nothing was stored")
     if isinstance(e, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction):
@@ -127,6 +144,7 @@ def _first_line(e: Exception) -> str:
 def _connect(url: str) -> Any:
     """A connection in autocommit (transactions are explicit), tables found in the
     memory's schema, vectors read and written in binary."""
+    psycopg = _driver()
     if psycopg is None:
         raise StoreError(
             f"{shown(url)} is a PostgreSQL memory: pip install 'scenecodec[postgres]' (psycopg)"
@@ -138,8 +156,9 @@ def _connect(url: str) -> Any:
     except psycopg.Error as e:
         reason = str(e).strip().splitlines()[-1:] or [type(e).__name__]
         raise StoreError(f"cannot reach the memory {shown(url)}: {reason[0]}") from None
-    db.adapters.register_dumper(Bits, _BitsDumper)
-    db.adapters.register_loader(_BIT, _BitsLoader)
+    dumper, loader = _ADAPTERS
+    db.adapters.register_dumper(Bits, dumper)  # this connection's, not all of psycopg's
+    db.adapters.register_loader(_BIT, loader)
     return db
 
 
@@ -148,11 +167,7 @@ def _scene_row(code: int, r: SceneRecord, part: bool, created: float) -> tuple[A
     return (code, r.formula, r.name, r.glyph, Bits(r.vector), Bits(r.gist), part, created)
 
 
-def _errors() -> tuple[type[Exception], ...]:
-    return (psycopg.Error,) if psycopg is not None else ()
-
-
-@refused_by(_errors(), _refusal)
+@refused_by(_is_driver_error, _refusal)
 class PostgresStore:
     """A memory in a PostgreSQL database; open it with :meth:`open`."""
 
@@ -212,7 +227,7 @@ class PostgresStore:
                         )
         try:
             values = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
-        except psycopg.errors.UndefinedTable:
+        except _driver().errors.UndefinedTable:
             values = {}
         if values.get("application") != APPLICATION:
             raise StoreError(

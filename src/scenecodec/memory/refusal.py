@@ -27,7 +27,8 @@ from scenecodec.errors import StoreError
 __all__ = ["refusal", "refused", "refused_by", "rollback"]
 
 _T = TypeVar("_T")
-Errors = tuple[type[Exception], ...]
+Errors = Callable[[Exception], bool]
+"""Whether an exception is one of a database driver's own."""
 Why = Callable[[Any, Exception], StoreError]
 
 
@@ -69,7 +70,9 @@ def _refusing(method: Callable[..., Any], errors: Errors, why: Why) -> Callable[
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             out = method(self, *args, **kwargs)
-        except errors as e:
+        except Exception as e:
+            if not errors(e):
+                raise
             raise why(self, e) from None
         return _refusing_each(self, out, errors, why) if inspect.isgenerator(out) else out
 
@@ -79,13 +82,16 @@ def _refusing(method: Callable[..., Any], errors: Errors, why: Why) -> Callable[
 def _refusing_each(store: Any, items: Iterator[_T], errors: Errors, why: Why) -> Iterator[_T]:
     try:
         yield from items
-    except errors as e:
+    except Exception as e:
+        if not errors(e):
+            raise
         raise why(store, e) from None
 
 
 def refused_by(errors: Errors, why: Why) -> Callable[[type[_T]], type[_T]]:
-    """A class decorator: every public method of the class raises ``errors`` (a database
-    driver's) as ``why(store, error)``, a one-line :class:`StoreError`."""
+    """A class decorator: every public method of the class raises the exceptions that
+    ``errors`` accepts (a database driver's) as ``why(store, error)``, a one-line
+    :class:`StoreError`."""
 
     def decorate(cls: type[_T]) -> type[_T]:
         for name, member in list(vars(cls).items()):
@@ -96,7 +102,10 @@ def refused_by(errors: Errors, why: Why) -> Callable[[type[_T]], type[_T]]:
     return decorate
 
 
-refused = refused_by((sqlite3.Error,), lambda store, e: refusal(store.path, cast(sqlite3.Error, e)))
+refused = refused_by(
+    lambda e: isinstance(e, sqlite3.Error),
+    lambda store, e: refusal(store.path, cast(sqlite3.Error, e)),
+)
 """Every public method of a SQLite store class raising SQLite's failures as :func:`refusal`."""
 
 
