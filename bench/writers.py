@@ -6,23 +6,25 @@ them the same scene from every writer (which must be stored once); the default
 embedder runs the model for every new word, the case where writers used to fail with
 ``database is locked`` while one of them embedded inside the write lock.
 
-    python bench/writers.py --writers 8 --scenes 1000
+With ``--postgres`` the same writers then write a brand-new PostgreSQL memory (an
+embedded server, or the one at ``--url``) in the same run, and both are printed.
+
+    python bench/writers.py --writers 8 --scenes 1000 [--embedder hash --postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
-from common import machine
+from common import machine, postgres
 from scenecodec import Codec
 
 
-def write(path: Path, worker: int, count: int, embedder: str, out: mp.Queue) -> None:
+def write(path: Path | str, worker: int, count: int, embedder: str, out: mp.Queue) -> None:
     """Compress ``count`` scenes; put (acknowledged formulas, errors) on ``out``."""
     stored, errors = [], []
     try:
@@ -41,42 +43,51 @@ def write(path: Path, worker: int, count: int, embedder: str, out: mp.Queue) -> 
     out.put((stored, errors))
 
 
+def run(memory: Path | str, args: argparse.Namespace) -> None:
+    """The writers on ``memory`` at once; what they were told against what is stored."""
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(target=write, args=(memory, w, args.scenes, args.embedder, out))
+        for w in range(args.writers)
+    ]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    seconds = time.perf_counter() - start
+    acked = {f: c for stored, _ in results for c, f in stored}
+    errors = [e for _, errs in results for e in errs]
+    with Codec.open(memory) as codec:
+        rows = {s.formula: int(s.code[1:]) for s in codec.scenes()}
+    lost = [f for f, c in acked.items() if rows.get(f) != int(c[1:])]
+    codes = [c for stored, _ in results for c, _ in stored]
+    twice = len({(c, f) for stored, _ in results for c, f in stored}) - len(set(codes))
+    print(
+        f"{'PostgreSQL' if isinstance(memory, str) else 'SQLite'}: acknowledged {len(codes)}, "
+        f"errors {len(errors)}, lost {len(lost)}, codes given to two formulas {twice}, "
+        f"stored {len(rows)}, {seconds:.1f} s"
+    )
+    for e in sorted(set(errors))[:5]:
+        print("  ", e)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--scenes", type=int, default=1000)
     parser.add_argument("--embedder", default="e5")
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    parser.add_argument("--url", help="a PostgreSQL server's maintenance database [embedded]")
     args = parser.parse_args()
-    ctx = mp.get_context("spawn")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "memory.sqlite"
-        out = ctx.Queue()
-        procs = [
-            ctx.Process(target=write, args=(path, w, args.scenes, args.embedder, out))
-            for w in range(args.writers)
-        ]
-        start = time.perf_counter()
-        for p in procs:
-            p.start()
-        results = [out.get() for _ in procs]
-        for p in procs:
-            p.join()
-        seconds = time.perf_counter() - start
-        acked = {f: c for stored, _ in results for c, f in stored}
-        errors = [e for _, errs in results for e in errs]
-        db = sqlite3.connect(path)
-        rows = dict(db.execute("SELECT formula, id FROM scenes"))
-        db.close()
-    lost = [f for f, c in acked.items() if rows.get(f) != int(c[1:])]
-    codes = [c for stored, _ in results for c, _ in stored]
-    twice = len({(c, f) for stored, _ in results for c, f in stored}) - len(set(codes))
     print(f"{machine()}; {args.writers} writers × {args.scenes} scenes, {args.embedder}")
-    print(
-        f"acknowledged {len(codes)}, errors {len(errors)}, lost {len(lost)}, codes given to "
-        f"two formulas {twice}, stored {len(rows)}, {seconds:.1f} s"
-    )
-    for e in sorted(set(errors))[:5]:
-        print("  ", e)
+    with tempfile.TemporaryDirectory() as tmp:
+        run(Path(tmp) / "memory.sqlite", args)
+    if args.postgres:
+        with postgres(args.url) as database:
+            run(database("writers"), args)
 
 
 if __name__ == "__main__":

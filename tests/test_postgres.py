@@ -93,12 +93,24 @@ def test_a_migration_cut_short_goes_on_where_it_stopped(source, postgres, capsys
     assert cli(capsys, "migrate", "--from", source, "--to", url)[0] == 0  # again: nothing new
 
 
+def test_an_export_of_the_migrated_memory_is_the_same_bytes_and_comes_back(
+    source, postgres, tmp_path, capsys
+):
+    url = postgres()
+    assert cli(capsys, "migrate", "--from", source, "--to", url)[0] == 0
+    for memory, file in ((source, "a.jsonl"), (url, "b.jsonl")):
+        assert cli(capsys, "export", tmp_path / file, "--memory", memory)[0] == 0
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert cli(capsys, "migrate", "--from", url, "--to", tmp_path / "back.sqlite")[0] == 0
+    assert _listing(capsys, tmp_path / "back.sqlite") == _listing(capsys, source)
+
+
 def test_migration_refuses_a_database_holding_another_memory(source, postgres, capsys):
     url = postgres()
     with Codec.open(url, embedder="hash") as codec:
         codec.compress("иной + мир")
     fails(capsys, "migrate", "--from", source, "--to", url, says="holds a memory already")
-    fails(capsys, "migrate", "--from", source, "--to", source, says="copies into PostgreSQL")
+    fails(capsys, "migrate", "--from", url, "--to", url, says="the same memory")
 
 
 def test_a_bad_url_is_one_line_naming_it_without_its_password(capsys):
@@ -134,7 +146,6 @@ def test_another_programs_schema_is_refused_and_left_alone(postgres):
 def test_file_commands_name_what_does_their_work_on_postgresql(postgres, tmp_path, capsys):
     url = postgres()
     assert cli(capsys, "compress", "a + b", "--memory", url, "--embedder", "hash")[0] == 0
-    fails(capsys, "export", tmp_path / "x.jsonl", "--memory", url, says="migrate --from")
     fails(capsys, "backup", tmp_path / "x.sqlite", "--memory", url, says="pg_dump")
     fails(capsys, "import", tmp_path / "x.jsonl", "--memory", url, says="import into a file")
 

@@ -1,12 +1,14 @@
-"""Migration: a SQLite memory copied into a PostgreSQL one, resumable, counted at the end.
+"""Migration: a memory copied into another — into PostgreSQL resumable, counted at the end.
 
-The source is read from one snapshot as its export (:func:`.transfer.snapshot`: the
-same lines ``scenecodec export`` writes, never written to a file); every chunk of 500
-lines is written to the destination in a transaction of its own, so a migration that
-stops (a crash, a lost connection, Ctrl-C) keeps what it wrote, and run again it skips
-what is there already and goes on. Every scene keeps its Δ-code; the destination's
-counter is raised past the highest code the source ever gave, forgotten ones too, so no
-code comes back.
+The source (a SQLite file or a PostgreSQL memory) is read from one snapshot as its
+export (:func:`.transfer.snapshot`: the same lines ``scenecodec export`` writes, never
+written to a file). Into PostgreSQL every chunk of 500 lines is written in a transaction
+of its own, so a migration that stops (a crash, a lost connection, Ctrl-C) keeps what it
+wrote, and run again it skips what is there already and goes on. Into a file the lines
+are imported (:func:`.restore.import_memory`: all of it or nothing, a new file renamed
+into place at the end). Every scene keeps its Δ-code; the destination's counter is
+raised past the highest code the source ever gave, forgotten ones too, so no code comes
+back.
 
 The destination must be new, or hold only what an earlier run of the same migration
 wrote (it records its source in the setting ``migrated_from``); it is made with the
@@ -15,21 +17,25 @@ another scene under a code, is refused, naming it. At the end the destination's 
 scenes, links and pulses are counted against the source's.
 
 >>> import tempfile, pathlib
->>> from scenecodec.memory import open_store
->>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "m.sqlite", embedder="hash")
->>> migrate(store, "memory.sqlite")
-Traceback (most recent call last):
-...
-scenecodec.errors.InputError: migrate copies into PostgreSQL: give --to postgresql://USER@HOST/DB
+>>> from scenecodec.codec import Codec
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> with Codec.open(tmp / "a.sqlite", embedder="hash") as codec:
+...     _ = codec.compress("жар + страх → вход")
+...     migrate(codec.store, tmp / "b.sqlite")
+{'atoms': 3, 'scenes': 1, 'links': 0, 'pulses': 0}
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 from scenecodec.errors import InputError, StoreError
-from scenecodec.memory.postgres import PostgresStore, is_url
+from scenecodec.memory.postgres import PostgresStore, is_url, shown
+from scenecodec.memory.restore import import_memory
 from scenecodec.memory.schema import PHASES
 from scenecodec.memory.sqlite import SQLiteStore
 from scenecodec.memory.store import Settings
@@ -39,13 +45,24 @@ from scenecodec.progress import Progress
 __all__ = ["migrate"]
 
 
-def migrate(source: SQLiteStore, to: str, progress: Progress | None = None) -> dict[str, int]:
-    """Copy the memory ``source`` into the PostgreSQL memory at the URL ``to`` (module
-    docstring); how many of each kind the destination holds, checked against the source.
-    ``progress("migrate", done, total)`` after each chunk of atoms and scenes."""
+def migrate(
+    source: SQLiteStore | PostgresStore, to: str | Path, progress: Progress | None = None
+) -> dict[str, int]:
+    """Copy the memory ``source`` into the memory at ``to``, a PostgreSQL URL or a file
+    (module docstring); how many of each kind the destination holds, checked against
+    the source. ``progress("migrate", done, total)`` after each chunk of atoms and scenes."""
+    origin = source.where if isinstance(source, PostgresStore) else str(source.path.resolve())
     if not is_url(to):
-        raise InputError("migrate copies into PostgreSQL: give --to postgresql://USER@HOST/DB")
-    origin = str(source.path.resolve())
+        with snapshot(source) as (header, chunks):
+            text = (
+                json.dumps(x, ensure_ascii=False)
+                for chunk in itertools.chain([[header]], chunks)
+                for x in chunk
+            )
+            return import_memory(Path(to), text, origin, progress)
+    assert isinstance(to, str)
+    if shown(to) == origin:
+        raise InputError("--from and --to are the same memory")
     with snapshot(source) as (header, chunks):
         dest = PostgresStore.open(to, Settings.read(header["settings"]))
         try:

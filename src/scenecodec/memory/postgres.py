@@ -530,6 +530,21 @@ class PostgresStore:
         flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
         return ids, flat.reshape(len(rows), width)
 
+    @contextmanager
+    def reading(self) -> Iterator[tuple[_Reading, str]]:
+        """One read snapshot (``REPEATABLE READ``: writers go on) of the whole memory:
+        what reads it (server-side cursors, vectors as bytes) and its placeholder, for
+        what reads every table (:mod:`.transfer`)."""
+        self._db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield _Reading(self._db), "%s"
+        finally:
+            self._db.execute("COMMIT")
+
+    def last_code(self) -> int:
+        """The highest code ever given here, forgotten ones too."""
+        return int(self.setting("last_code") or 0)
+
     def setting(self, key: str) -> str | None:
         """The value kept under ``key`` in the settings table, if any."""
         row = self._rows("SELECT value FROM settings WHERE key = %s", (key,))
@@ -634,6 +649,20 @@ class PostgresStore:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+
+class _Reading:
+    """A connection as :mod:`.transfer` reads it: each query on a server-side cursor of
+    its own (rows come 2,000 at a time, not all at once), vectors read as bytes."""
+
+    def __init__(self, db: Any):
+        self._db, self._made = db, 0
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        self._made += 1
+        cursor = self._db.cursor(name=f"reading{self._made}", binary=True)
+        cursor.itersize = 2000
+        return cursor.execute(sql, args)
 
 
 class PostgresIndex:

@@ -373,6 +373,21 @@ class SQLiteStore:
             packed.append(flat.reshape(len(rows), width))
         return np.concatenate(ids), np.concatenate(packed)
 
+    @contextmanager
+    def reading(self) -> Iterator[tuple[sqlite3.Connection, str]]:
+        """One read snapshot (writers go on) of the whole file: the connection and its
+        placeholder, for what reads every table (:mod:`.transfer`)."""
+        self._db.execute("BEGIN")
+        try:
+            yield self._db, "?"
+        finally:
+            self._db.execute("COMMIT")
+
+    def last_code(self) -> int:
+        """The highest code ever given here, forgotten ones too."""
+        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'scenes'").fetchone()
+        return 0 if row is None else int(row[0])
+
     def index(self, column: str = "vector") -> SceneIndex:
         """A new in-process recall index over ``column``, filled from the file when searched."""
         return SceneIndex(self.settings.dim, column)

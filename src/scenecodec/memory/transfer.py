@@ -43,11 +43,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from scenecodec.memory.postgres import PostgresStore
 from scenecodec.memory.schema import PHASES, SCHEMA_VERSION
 from scenecodec.memory.sqlite import SQLiteStore
 from scenecodec.progress import Progress
@@ -76,31 +76,28 @@ def _b64(data: bytes) -> str:
 
 
 @contextmanager
-def snapshot(store: SQLiteStore) -> Iterator[tuple[dict[str, Any], Iterator[list[dict[str, Any]]]]]:
+def snapshot(
+    store: SQLiteStore | PostgresStore,
+) -> Iterator[tuple[dict[str, Any], Iterator[list[dict[str, Any]]]]]:
     """The export's header and its lines after it, a chunk at a time, read from one
     snapshot of ``store`` (a read transaction: writers go on) while the block runs."""
-    db = store.connection
-    db.execute("BEGIN")  # one snapshot from the first read to the last
-    try:
+    with store.reading() as (db, mark):
         counts = {
-            k: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()
+            k: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for k, t in TABLES.items()
         }
-        row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'scenes'").fetchone()
         header = {
             "scenecodec": "memory",
             "version": FORMAT_VERSION,
             "schema": SCHEMA_VERSION,
             "settings": dataclasses.asdict(store.settings),
             **counts,
-            "last_code": 0 if row is None else int(row[0]),
+            "last_code": store.last_code(),
         }
-        yield header, export_lines(db)
-    finally:
-        db.execute("COMMIT")
+        yield header, export_lines(db, mark)
 
 
 def export_memory(
-    store: SQLiteStore, out: TextIO, progress: Progress | None = None
+    store: SQLiteStore | PostgresStore, out: TextIO, progress: Progress | None = None
 ) -> dict[str, int]:
     """Write the memory to ``out`` as JSON lines (module docstring); how many of each
     kind were written. ``progress("export", done, total)`` per chunk of lines."""
@@ -119,8 +116,10 @@ def _write(out: TextIO, lines: list[dict[str, Any]]) -> None:
     out.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
 
 
-def export_lines(db: sqlite3.Connection) -> Iterator[list[dict[str, Any]]]:
-    """The lines after the header, a chunk at a time (of one kind each, in order)."""
+def export_lines(db: Any, mark: str = "?") -> Iterator[list[dict[str, Any]]]:
+    """The lines after the header, a chunk at a time (of one kind each, in order), read
+    through ``db``: a SQLite connection, or :meth:`PostgresStore.reading`'s (``mark``:
+    its placeholder)."""
     atoms = db.execute("SELECT lemma, atom, embedding FROM concepts ORDER BY id")
     while rows := atoms.fetchmany(CHUNK):
         yield [{"atom": w, "bits": _b64(a), "embedding": _b64(e)} for w, a, e in rows]
@@ -131,7 +130,8 @@ def export_lines(db: sqlite3.Connection) -> Iterator[list[dict[str, Any]]]:
         parts: dict[int, list[dict[str, str]]] = {r[0]: [] for r in rows}
         for scene, phase, lemma, sub in db.execute(
             "SELECT p.scene, p.phase, c.lemma, p.sub FROM parts p LEFT JOIN concepts c"
-            " ON c.id = p.concept WHERE p.scene BETWEEN ? AND ? ORDER BY p.scene, p.position",
+            f" ON c.id = p.concept WHERE p.scene BETWEEN {mark} AND {mark}"
+            " ORDER BY p.scene, p.position",
             (rows[0][0], rows[-1][0]),
         ):
             part = {"phase": PHASES[phase], **({"lemma": lemma} if sub is None else {})}

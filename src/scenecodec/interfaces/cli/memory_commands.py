@@ -22,7 +22,7 @@ from scenecodec.errors import InputError, StoreError
 from scenecodec.interfaces.cli.app import app, emit, input_bytes, out, progress_bar
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, argument, option
 from scenecodec.language.forms import parse_code
-from scenecodec.memory import SQLiteStore, Store, default_path, is_url, open_store, shown
+from scenecodec.memory import PostgresStore, SQLiteStore, default_path, is_url, open_store, shown
 from scenecodec.memory.backup import backup as backup_memory
 from scenecodec.memory.backup import replaceable
 from scenecodec.memory.migrate import migrate as migrate_memory
@@ -38,12 +38,14 @@ state some MB)."""
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 
 
-def _existing(memory: str | None) -> Store:
+def _existing(memory: str | None) -> SQLiteStore | PostgresStore:
     """The memory at ``memory`` (or the default one), which must exist."""
     location = memory or default_path()
     if not is_url(location) and not Path(location).expanduser().is_file():
         raise StoreError(f"no memory at {Path(location).expanduser()}")
-    return open_store(location, missing="error")
+    store = open_store(location, missing="error")
+    assert isinstance(store, SQLiteStore | PostgresStore)  # the two stores a location opens
+    return store
 
 
 def _file(memory: str | None, command: str) -> SQLiteStore:
@@ -53,9 +55,9 @@ def _file(memory: str | None, command: str) -> SQLiteStore:
     if not isinstance(store, SQLiteStore):
         store.close()
         raise InputError(
-            f"{command} works on a SQLite memory; for PostgreSQL, `scenecodec migrate --from "
-            f"{shown(str(memory or default_path()))} --to FILE` copies it into one (and "
-            "pg_dump backs up the database)"
+            f"{command} works on a SQLite memory; a PostgreSQL one is backed up by its server "
+            f"(pg_dump), or copied into a file: scenecodec migrate --from "
+            f"{shown(str(memory or default_path()))} --to FILE"
         )
     return store
 
@@ -93,7 +95,7 @@ def export(
         raise InputError("--json prints a summary: give a FILE to export to, not -")
     if not to_stdout:
         replaceable(file, force)
-    store = _file(memory, "export")
+    store = _existing(memory)
     try:
         if to_stdout:
             with progress_bar() as progress:
@@ -234,33 +236,34 @@ def forget(
 
 @app.command()
 def migrate(
-    source: Annotated[str, option("--from", help="The SQLite memory to copy (a file).")],
-    to: Annotated[str, option("--to", help="The PostgreSQL memory: postgresql://USER@HOST/DB.")],
+    source: Annotated[str, option("--from", help="The memory to copy: a file or a URL.")],
+    to: Annotated[
+        str, option("--to", help="Where: postgresql://USER@HOST/DB, or a file (SQLite).")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy a SQLite memory into PostgreSQL (pgvector), every scene under its Δ-code,
-    with its atoms, links, pulses and settings. Read from one snapshot while writers go
-    on; written 500 lines a transaction, so a migration that stops keeps what it wrote
-    and, run again, goes on from there. The counts are checked at the end. The database
-    must hold no memory yet, or only this migration's (pip install 'scenecodec[postgres]').
+    """Copy a memory into PostgreSQL (pgvector) or into a SQLite file, every scene under
+    its Δ-code, with its atoms, links, pulses and settings, read from one snapshot while
+    writers go on. Into PostgreSQL it is written 500 lines a transaction: a migration
+    that stops keeps what it wrote and, run again, goes on from there; the database must
+    hold no memory yet, or only this migration's (pip install 'scenecodec[postgres]').
+    Into a file it is all or nothing, as import. The counts are checked at the end.
 
     Examples:
 
       scenecodec migrate --from memory.sqlite --to postgresql://scenes@db.lan/scenes
 
-      scenecodec migrate --from ~/.local/share/scenecodec/memory.sqlite --to "$SCENECODEC_MEMORY"
+      scenecodec migrate --from postgresql://scenes@db.lan/scenes --to copy.sqlite
     """
-    if is_url(source):
-        raise InputError("--from is the SQLite memory file to copy; --to is the PostgreSQL one")
     store = _existing(source)
-    assert isinstance(store, SQLiteStore)  # a path opens the SQLite store
     try:
         with progress_bar() as progress:
             counts = migrate_memory(store, to, progress)
     finally:
         store.close()
+    shown_to = shown(to) if is_url(to) else to
     emit(
         as_json,
-        {"from": str(store.path), "to": shown(to), **counts},
-        lambda: out.print(f"migrated {_summary(counts)} to {shown(to)}; counts checked"),
+        {"from": shown(source) if is_url(source) else source, "to": shown_to, **counts},
+        lambda: out.print(f"migrated {_summary(counts)} to {shown_to}; counts checked"),
     )
