@@ -37,10 +37,15 @@ from scenecodec import Codec
 
 
 def rss_mib(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (the workers of ``serve --workers``)."""
+    total = float("nan")
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total = int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += rss_mib(int(child))
+    return total
 
 
 async def client(
@@ -97,13 +102,14 @@ def serve(memory: str, workers: int, codes: list[str], lemmas: list[str], args) 
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(2 * workers):  # every worker's first answer (its model loaded)
-            while True:
-                try:
-                    httpx.post(f"{url}/expand", json={"scene": codes[0]}, timeout=60)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.3)
+        while True:
+            try:
+                httpx.get(f"{url}/status", timeout=60)
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        # every worker's first answers (its model loaded): 4 at once per worker
+        asyncio.run(run(url, server.pid, codes, lemmas, 4 * workers, 10.0))
         before = rss_mib(server.pid)
         t = time.perf_counter()
         out = asyncio.run(run(url, server.pid, codes, lemmas, args.clients, args.seconds))

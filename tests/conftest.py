@@ -111,16 +111,17 @@ def e5_codec(memory_path):
 @pytest.fixture(scope="session")
 def serve() -> Callable[..., httpx.Client]:
     """Start ``scenecodec serve`` on a free loopback port over a memory, guarded by a
-    token; returns a client that sends it (the port is ``client.base_url.port``). Every
-    server started is stopped when the session ends."""
+    token (and any more options); returns a client that sends it (the port is
+    ``client.base_url.port``). Every server started is stopped when the session ends."""
     started: list[tuple[subprocess.Popen, httpx.Client]] = []
 
-    def start(memory, token: str) -> httpx.Client:
+    def start(memory, token: str, *more: str) -> httpx.Client:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        command = ["serve", "--port", f"{port}", "--memory", memory, *more]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "scenecodec", "serve", "--port", f"{port}", "--memory", memory],
+            [sys.executable, "-m", "scenecodec", *command],
             env={**os.environ, "SCENECODEC_TOKEN": token},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

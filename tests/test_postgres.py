@@ -6,6 +6,7 @@ killed) is tested once, on both: the ``memory`` fixture of conftest.py.
 
 import json
 
+import httpx
 import psycopg
 import pytest
 
@@ -186,3 +187,20 @@ def test_ingest_over_ray_stores_every_document_once_and_resumes(corpus, postgres
     assert len(formulas) == len(set(formulas))
     again = json.loads(cli(capsys, *args)[1])
     assert (again["documents"], again["skipped"], again["scenes"]) == (0, 12, 0)
+
+
+def test_server_workers_share_one_memory(serve, postgres):
+    """Two server processes on one port: scenes stored through any connection (the
+    kernel spreads them over both workers) are one memory, codes in order, none twice."""
+    url = postgres()
+    Codec.open(url, embedder="hash").close()
+    first = serve(url, "t", "--workers", "2")
+    formulas = [f"слово{i} + word{i} → вход" for i in range(8)]
+    for formula in formulas:  # each request on a new connection
+        with httpx.Client(base_url=first.base_url, headers=first.headers) as client:
+            answer = client.post("/compress", json={"concepts": formula})
+            assert answer.status_code == 200, answer.text
+    with httpx.Client(base_url=first.base_url, headers=first.headers) as client:
+        listed = client.get("/scenes", params={"limit": 20}).json()["scenes"]
+    assert [s["formula"] for s in listed] == formulas
+    assert [s["code"] for s in listed] == [f"Δ{i}" for i in range(1, 9)]

@@ -16,10 +16,14 @@ Keep-alive connections are closed after :data:`KEEP_ALIVE` idle seconds (uvicorn
 ``timeout_keep_alive``); the listen queue (uvicorn's ``backlog``) is as long as the cap,
 since asyncio accepts that many at once, each taking a descriptor before any gives way.
 
-:func:`serve` runs one server process, or several on one socket (uvicorn's
-``Multiprocess`` supervisor, which restarts a worker that dies): each worker makes its
-own app with :func:`served` from what the parent put in ``$SCENECODEC_SERVED``, so N
-workers over one PostgreSQL memory answer N requests at once.
+:func:`serve` runs one server process, or several on one port, each listening on a
+socket of its own (``SO_REUSEPORT``: the kernel spreads connections over them; a worker
+that dies is started again): each worker makes its own app with :func:`served` from
+what the parent put in ``$SCENECODEC_SERVED``, so N workers over one PostgreSQL memory
+answer N requests at once. uvicorn's own supervisor shares one socket, and there the
+first worker to accept took every keep-alive connection. Each worker's model and
+numpy get the machine's cores divided by N (``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``,
+unless set): N processes each spinning a thread per core ran slower than one.
 
 >>> connections() >= 1
 True
@@ -29,13 +33,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
 import resource
+import signal
+import socket
 from typing import Any
 
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from scenecodec.errors import InputError
 
 __all__ = [
     "CONNECTIONS",
@@ -137,13 +147,61 @@ def served() -> Any:
 
 def serve(arguments: dict[str, Any], host: str, port: int, workers: int = 1) -> None:
     """Serve :func:`~scenecodec.interfaces.server.create_app` of ``arguments`` (JSON
-    values: memory, token, hosts, budget) on ``host:port`` in ``workers`` processes."""
+    values: memory, token, hosts, budget) on ``host:port`` in ``workers`` processes; a
+    port that cannot be listened on is an :class:`~scenecodec.errors.InputError`."""
     if workers == 1:
         from scenecodec.interfaces.server import create_app
 
         uvicorn.Server(config(create_app(**arguments), host, port)).run()
         return
     os.environ[SERVED] = json.dumps(arguments)
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    for threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # the model's, and numpy's
+        os.environ.setdefault(threads, share)  # N workers' threads spinning on fewer cores
+    spawn = multiprocessing.get_context("spawn")
+    sockets = [_listening(host, port) for _ in range(workers)]
+    running = [spawn.Process(target=_work, args=(s, host, port)) for s in sockets]
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for process in running:
+            process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in running:
+        process.start()
+    while not stopping:  # a worker that died is started again on its socket
+        multiprocessing.connection.wait([p.sentinel for p in running])
+        for n, process in enumerate(running):
+            if not process.is_alive() and not stopping:
+                running[n] = spawn.Process(target=_work, args=(sockets[n], host, port))
+                running[n].start()
+    for process in running:
+        process.join(30)
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` with ``SO_REUSEPORT``: one for each worker, so
+    that the kernel spreads new connections over the workers evenly (on one shared socket
+    the first worker to accept took all 32 keep-alive clients of ``bench/load.py``)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as e:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+    sock.listen(connections())
+    return sock
+
+
+def _work(sock: socket.socket, host: str, port: int) -> None:
+    """One worker process: the app of :func:`served` on its own socket."""
     settings = config(f"{__name__}:served", host, port)
-    settings.factory, settings.workers = True, workers
-    uvicorn.supervisors.Multiprocess(settings, sockets=[settings.bind_socket()]).run()
+    settings.factory = True
+    uvicorn.Server(settings).run(sockets=[sock])
