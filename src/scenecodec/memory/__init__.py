@@ -25,7 +25,8 @@ from scenecodec.errors import InputError, StoreError
 from scenecodec.language.atoms import DEFAULT_ALPHA
 from scenecodec.language.embed import check_embedder
 from scenecodec.memory.index import SceneIndex
-from scenecodec.memory.postgres import Absent, PostgresStore, is_url, shown
+from scenecodec.memory.pgdriver import Absent, is_url, shown
+from scenecodec.memory.postgres import PostgresStore
 from scenecodec.memory.sqlite import Missing, SQLiteStore
 from scenecodec.memory.store import Index, PartRecord, SceneRecord, Settings, Store
 

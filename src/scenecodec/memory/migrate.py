@@ -30,16 +30,18 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from scenecodec.errors import InputError, StoreError
-from scenecodec.memory.postgres import PostgresStore, is_url, shown
+from scenecodec.memory.pgdriver import Bits, is_url, shown
+from scenecodec.memory.postgres import PostgresStore
 from scenecodec.memory.restore import import_memory
 from scenecodec.memory.schema import PHASES
 from scenecodec.memory.sqlite import SQLiteStore
 from scenecodec.memory.store import Settings
-from scenecodec.memory.transfer import KINDS, snapshot
+from scenecodec.memory.transfer import KINDS, TABLES, snapshot
 from scenecodec.progress import Progress
 
 __all__ = ["migrate"]
@@ -76,7 +78,7 @@ def migrate(
                     progress("migrate", min(done, total), total)
             with dest.transaction():
                 dest.restore_codes(header["last_code"])
-            held = dest.counts()
+            held = _counts(dest)
         finally:
             dest.close()
     wrong = [k for k in KINDS if held[k] != header[k]]
@@ -86,11 +88,16 @@ def migrate(
     return {k: held[k] for k in KINDS}
 
 
+def _counts(dest: PostgresStore) -> dict[str, int]:
+    """How many atoms, scenes, links and pulses ``dest`` holds."""
+    return {k: int(dest.rows(f"SELECT count(*) FROM {t}")[0][0]) for k, t in TABLES.items()}
+
+
 def _claim(dest: PostgresStore, origin: str) -> None:
     """Refuse a destination that holds what another source (or no migration) wrote."""
     with dest.transaction():
         before = dest.setting("migrated_from")
-        if before is None and any(dest.counts().values()):
+        if before is None and any(_counts(dest).values()):
             raise StoreError(f"{dest.where} holds a memory already; migrate into a new database")
         if before is not None and before != origin:
             raise StoreError(f"{dest.where} holds a migration of {before}, not of {origin}")
@@ -109,11 +116,66 @@ def _write(dest: PostgresStore, lines: list[dict[str, Any]]) -> None:
             raise StoreError(f"{dest.where}: the atom of {clash!r} differs from the source's")
         dest.put_atoms({w: a for w, a in atoms.items() if w not in held})
     elif "scene" in lines[0]:
-        dest.restore_scenes([_scene(x) for x in lines])
+        _restore_scenes(dest, [_scene(x) for x in lines])
     elif "link" in lines[0]:
-        dest.restore_links([(_code(x["link"]), _code(x["source"]), x["kind"]) for x in lines])
+        _restore_links(dest, [(_code(x["link"]), _code(x["source"]), x["kind"]) for x in lines])
     else:
-        dest.restore_pulses({x["pulse"]: x["state"] for x in lines})
+        _restore_pulses(dest, {x["pulse"]: x["state"] for x in lines})
+
+
+def _restore_scenes(dest: PostgresStore, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Store scenes under their own codes, inside ``dest``'s transaction: ``(code,
+    formula, name, glyph, vector, gist, is_part, created, parts)`` (:func:`_scene`),
+    whose concepts and sub-scenes are stored. A code held by the same formula is skipped
+    (a migration resumed); another formula under it, or the formula under another
+    code, is a :class:`StoreError`."""
+    here = dict(
+        dest.rows(
+            "SELECT id, formula FROM scenes WHERE id = ANY(%s) OR formula = ANY(%s)",
+            ([r[0] for r in rows], [r[1] for r in rows]),
+        )
+    )
+    by_formula = {f: i for i, f in here.items()}
+    fresh = []
+    for r in rows:
+        if here.get(r[0], r[1]) != r[1] or by_formula.get(r[1], r[0]) != r[0]:
+            raise StoreError(f"{dest.where}: Δ{r[0]} {r[1]!r} clashes with a stored scene")
+        if r[0] not in here:
+            fresh.append(r)
+    with dest.connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO scenes (id, formula, name, glyph, vector, gist, is_part, created)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [(*r[:4], Bits(r[4]), Bits(r[5]), *r[6:8]) for r in fresh],
+        )
+    lemmas = list({p[1] for r in fresh for p in r[8] if p[1] is not None})
+    by_lemma = dest.rows("SELECT lemma, id FROM concepts WHERE lemma = ANY(%s)", (lemmas,))
+    concept = {str(w): int(i) for w, i in by_lemma}
+    with dest.connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO parts (scene, position, phase, concept, sub) VALUES (%s, %s, %s, %s, %s)",
+            [
+                (r[0], n, phase, None if lemma is None else concept[lemma], sub)
+                for r in fresh
+                for n, (phase, lemma, sub) in enumerate(r[8])
+            ],
+        )
+
+
+def _restore_links(dest: PostgresStore, rows: Sequence[tuple[int, int, str]]) -> None:
+    """Store ``(scene, source, kind)`` links (those stored already are kept)."""
+    with dest.connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO links VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", list(rows)
+        )
+
+
+def _restore_pulses(dest: PostgresStore, states: dict[str, str]) -> None:
+    """Keep ``{name: state}`` pulses not kept yet (a kept one stays as it is)."""
+    with dest.connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO pulses VALUES (%s, %s) ON CONFLICT DO NOTHING", list(states.items())
+        )
 
 
 def _scene(x: dict[str, Any]) -> tuple[Any, ...]:

@@ -103,13 +103,7 @@ def _prepare(
         db.execute(statement)
     values = dict(db.execute("SELECT key, value FROM settings"))
     stored = Settings.read(values)
-    fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
-    clash = [f for f in fields if getattr(stored, f) != getattr(wanted, f)]
-    if clash:
-        asked = ", ".join(f"{f}={getattr(wanted, f)}" for f in clash)
-        raise StoreError(
-            f"{path} was made with {stored.describe()}; it cannot be opened with {asked}"
-        )
+    stored.check(wanted, required, path)
     return stored
 
 

@@ -26,8 +26,6 @@ URL is opened, never by the core.
 
 from __future__ import annotations
 
-import functools
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,131 +33,26 @@ from typing import Any, cast
 
 import numpy as np
 
-from scenecodec.errors import StoreError
 from scenecodec.memory.forget import forget, forgotten
-from scenecodec.memory.pgschema import APPLICATION, NAMESPACE, tables
+from scenecodec.memory.pgdriver import (
+    LOCK,
+    Bits,
+    Reading,
+    connect,
+    is_driver_error,
+    refusal,
+    shown,
+)
+from scenecodec.memory.pgindex import EF_SEARCH, PostgresIndex
+from scenecodec.memory.pgopening import prepare
 from scenecodec.memory.refusal import refused_by
-from scenecodec.memory.schema import PHASES, SCHEMA_VERSION
+from scenecodec.memory.schema import PHASES
 from scenecodec.memory.store import PartRecord, SceneRecord, Settings
 
-__all__ = ["EF_SEARCH", "SCHEMES", "Absent", "PostgresIndex", "PostgresStore", "is_url", "shown"]
+__all__ = ["PostgresStore"]
 
-SCHEMES = ("postgresql://", "postgres://")
-"""What a memory URL starts with."""
-
-EF_SEARCH = 200
-"""HNSW candidates kept per search (pgvector's ``hnsw.ef_search``): recall@10 against
-exact search at a million scenes is measured in docs/benchmarks.md."""
-
-_LOCK = 0x5343454E  # "SCEN": the advisory lock every write takes
-_BIT = 1560  # PostgreSQL's oid of the type bit (fixed in its catalogue)
 _COLUMNS = "id, formula, name, glyph, vector, gist"
 _BY_FORMULA = "SELECT formula, id FROM scenes WHERE formula = ANY(%s)"
-
-
-def is_url(location: object) -> bool:
-    """Whether ``location`` names a PostgreSQL memory rather than a file.
-
-    >>> is_url("postgresql://me@db.example/scenes"), is_url("memory.sqlite")
-    (True, False)
-    """
-    return isinstance(location, str) and location.startswith(SCHEMES)
-
-
-def shown(url: str) -> str:
-    """``url`` without its password, as errors and listings name it.
-
-    >>> shown("postgresql://me:secret@db.example:5433/scenes?sslmode=require")
-    'postgresql://me@db.example:5433/scenes'
-    """
-    scheme, _, rest = url.partition("://")
-    where, _, _ = rest.partition("?")
-    user, at, host = where.rpartition("@")
-    return f"{scheme}://{user.split(':')[0]}{at}{host}"
-
-
-class Absent(StoreError):
-    """The database holds no memory, and the open was not asked to make one."""
-
-
-class Bits(bytes):
-    """Packed bits sent as PostgreSQL's ``bit`` (its binary form: the bit count, then the bytes)."""
-
-
-@functools.cache
-def _driver() -> Any:
-    """psycopg, with the binary dumper and loader of ``bit`` made (imported on first use:
-    it takes 0.2 s, which no command on a file should pay)."""
-    try:
-        import psycopg
-        from psycopg.adapt import Dumper, Loader
-        from psycopg.pq import Format
-    except ImportError:
-        return None
-
-    class BitsDumper(Dumper):
-        format = Format.BINARY
-        oid = _BIT
-
-        def dump(self, obj: Bits) -> bytes:
-            return (8 * len(obj)).to_bytes(4, "big") + obj
-
-    class BitsLoader(Loader):
-        format = Format.BINARY
-
-        def load(self, data: Any) -> bytes:
-            return bytes(data[4:])
-
-    _ADAPTERS.extend([BitsDumper, BitsLoader])
-    return psycopg
-
-
-_ADAPTERS: list[Any] = []
-"""The dumper and loader of ``bit``, once :func:`_driver` has made them."""
-
-
-def _is_driver_error(e: Exception) -> bool:
-    """Whether ``e`` is psycopg's (none can be before it is imported)."""
-    psycopg = sys.modules.get("psycopg")
-    return psycopg is not None and isinstance(e, psycopg.Error)
-
-
-def _refusal(store: PostgresStore, e: Exception) -> StoreError:
-    """The one-line :class:`StoreError` that the driver's failure ``e`` means."""
-    psycopg, where, message = _driver(), store.where, _first_line(e)
-    if isinstance(e, psycopg.errors.DiskFull):
-        return StoreError(f"the disk of the server holding {where} is full; nothing was stored")
-    if isinstance(e, psycopg.errors.InsufficientPrivilege | psycopg.errors.ReadOnlySqlTransaction):
-        return StoreError(f"the memory {where} is read-only for this user ({message})")
-    if isinstance(e, psycopg.OperationalError):
-        return StoreError(f"cannot reach the memory {where}: {message}; nothing was stored")
-    return StoreError(f"cannot use the memory {where}: {message}")
-
-
-def _first_line(e: Exception) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
-def _connect(url: str) -> Any:
-    """A connection in autocommit (transactions are explicit), tables found in the
-    memory's schema, vectors read and written in binary."""
-    psycopg = _driver()
-    if psycopg is None:
-        raise StoreError(
-            f"{shown(url)} is a PostgreSQL memory: pip install 'scenecodec[postgres]' (psycopg)"
-        )
-    try:
-        db = psycopg.connect(
-            url, autocommit=True, options=f"-c search_path={NAMESPACE},public", connect_timeout=10
-        )
-    except psycopg.Error as e:
-        reason = str(e).strip().splitlines()[-1:] or [type(e).__name__]
-        raise StoreError(f"cannot reach the memory {shown(url)}: {reason[0]}") from None
-    dumper, loader = _ADAPTERS
-    db.adapters.register_dumper(Bits, dumper)  # this connection's, not all of psycopg's
-    db.adapters.register_loader(_BIT, loader)
-    return db
 
 
 def _scene_row(code: int, r: SceneRecord, part: bool, created: float) -> tuple[Any, ...]:
@@ -167,7 +60,7 @@ def _scene_row(code: int, r: SceneRecord, part: bool, created: float) -> tuple[A
     return (code, r.formula, r.name, r.glyph, Bits(r.vector), Bits(r.gist), part, created)
 
 
-@refused_by(_is_driver_error, _refusal)
+@refused_by(is_driver_error, lambda store, e: refusal(store.where, e))
 class PostgresStore:
     """A memory in a PostgreSQL database; open it with :meth:`open`."""
 
@@ -190,80 +83,31 @@ class PostgresStore:
         :func:`~scenecodec.memory.open_store` then reads an empty memory). An
         existing memory keeps its own settings; those named in ``required`` (all when
         ``None``) must equal ``settings``' or the open fails with :class:`StoreError`."""
-        db = _connect(url)
+        db = connect(url)
         store = cls(url, db, settings)
         try:
-            store.settings = store._prepare(settings, required, missing)
+            store.settings = prepare(db, store.where, settings, required, missing)
         except BaseException:
             db.close()
             raise
         db.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
         return store
 
-    def exists(self) -> bool:
-        """Whether the database holds a memory (the schema ``scenecodec``)."""
-        row = self._db.execute(
-            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (NAMESPACE,)
-        ).fetchone()
-        return row is not None
-
-    def _prepare(self, wanted: Settings, required: frozenset[str] | None, missing: str) -> Settings:
-        if not self.exists():
-            if missing != "create":
-                raise Absent(f"no memory at {self.where} (a write such as compress makes one)")
-            with self.transaction():
-                if not self.exists():
-                    self._db.execute("CREATE EXTENSION IF NOT EXISTS vector")
-                    for statement in filter(str.strip, tables(wanted.dim).split(";")):
-                        self._db.execute(statement)
-                    rows = [
-                        ("application", APPLICATION),
-                        ("schema", str(SCHEMA_VERSION)),
-                        ("last_code", "0"),
-                    ]
-                    with self._db.cursor() as cursor:
-                        cursor.executemany(
-                            "INSERT INTO settings VALUES (%s, %s)", [*rows, *wanted.rows()]
-                        )
-        try:
-            values = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
-        except _driver().errors.UndefinedTable:
-            values = {}
-        if values.get("application") != APPLICATION:
-            raise StoreError(
-                f"{self.where} is not a scenecodec memory (its schema {NAMESPACE} belongs to "
-                "another program)"
-            )
-        if values.get("schema") != str(SCHEMA_VERSION):
-            raise StoreError(
-                f"{self.where} has schema version {values.get('schema')}; this scenecodec "
-                f"reads version {SCHEMA_VERSION}"
-            )
-        stored = Settings.read(values)
-        fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
-        clash = [f for f in fields if getattr(stored, f) != getattr(wanted, f)]
-        if clash:
-            asked = ", ".join(f"{f}={getattr(wanted, f)}" for f in clash)
-            raise StoreError(
-                f"{self.where} was made with {stored.describe()}; it cannot be opened with {asked}"
-            )
-        return stored
-
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One transaction holding the memory's write lock; rolled back on any exception."""
         with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
             yield
 
-    def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows of ``sql``, vectors read as bytes."""
         with self._db.cursor(binary=True) as cursor:
             return cast(list[tuple[Any, ...]], cursor.execute(sql, args).fetchall())
 
     def atoms(self, lemmas: Sequence[str]) -> dict[str, bytes]:
         """Packed atoms of the stored ones among ``lemmas``."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT lemma, atom FROM concepts WHERE lemma = ANY(%s)", (list(set(lemmas)),)
         )
         return {str(w): bytes(a) for w, a in rows}
@@ -280,7 +124,7 @@ class PostgresStore:
 
     def embeddings_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
         """Concepts with id > ``after``: ids, lemmas and embeddings ``(n, e)`` float32."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT id, lemma, embedding FROM concepts WHERE id > %s ORDER BY id", (after,)
         )
         if not rows:
@@ -290,9 +134,7 @@ class PostgresStore:
 
     def atoms_since(self, after: int) -> tuple[list[int], list[str], np.ndarray]:
         """Concepts with id > ``after``: ids, lemmas and packed atoms ``(n, d/8)``."""
-        rows = self._rows(
-            "SELECT id, lemma, atom FROM concepts WHERE id > %s ORDER BY id", (after,)
-        )
+        rows = self.rows("SELECT id, lemma, atom FROM concepts WHERE id > %s ORDER BY id", (after,))
         packed = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint8)
         return (
             [int(r[0]) for r in rows],
@@ -324,7 +166,7 @@ class PostgresStore:
                 ([ids[r.formula] for r in records],),
             )
         lemmas = list({p.lemma for r in fresh for p in r.parts if p.sub is None})
-        by_lemma = self._rows("SELECT lemma, id FROM concepts WHERE lemma = ANY(%s)", (lemmas,))
+        by_lemma = self.rows("SELECT lemma, id FROM concepts WHERE lemma = ANY(%s)", (lemmas,))
         concept = {str(w): int(i) for w, i in by_lemma}
         with self._db.cursor() as cursor:
             cursor.executemany(
@@ -355,7 +197,7 @@ class PostgresStore:
         return int(row[0])
 
     def _ids(self, sql: str, records: Sequence[SceneRecord]) -> dict[str, int]:
-        rows = self._rows(sql, ([r.formula for r in records],)) if records else []
+        rows = self.rows(sql, ([r.formula for r in records],)) if records else []
         return {str(f): int(i) for f, i in rows}
 
     def _records(self, rows: list[tuple[Any, ...]]) -> list[SceneRecord]:
@@ -363,7 +205,7 @@ class PostgresStore:
             return []
         ids = [int(r[0]) for r in rows]
         parts: dict[int, list[PartRecord]] = {i: [] for i in ids}
-        for scene, phase, lemma, sub, sub_formula in self._rows(
+        for scene, phase, lemma, sub, sub_formula in self.rows(
             "SELECT p.scene, p.phase, c.lemma, p.sub, s.formula FROM parts p"
             " LEFT JOIN concepts c ON c.id = p.concept LEFT JOIN scenes s ON s.id = p.sub"
             " WHERE p.scene = ANY(%s) ORDER BY p.scene, p.position",
@@ -382,7 +224,7 @@ class PostgresStore:
         if not 0 < scene_id < 2**63:
             return None
         found = self._records(
-            self._rows(f"SELECT {_COLUMNS} FROM scenes WHERE id = %s", (scene_id,))
+            self.rows(f"SELECT {_COLUMNS} FROM scenes WHERE id = %s", (scene_id,))
         )
         return found[0] if found else None
 
@@ -399,7 +241,7 @@ class PostgresStore:
             raise ValueError("find takes exactly one of name, glyph, formula")
         ((column, value),) = given.items()
         return self._records(
-            self._rows(f"SELECT {_COLUMNS} FROM scenes WHERE {column} = %s ORDER BY id", (value,))
+            self.rows(f"SELECT {_COLUMNS} FROM scenes WHERE {column} = %s ORDER BY id", (value,))
         )
 
     def scenes(self, offset: int = 0, limit: int | None = None) -> list[SceneRecord]:
@@ -411,7 +253,7 @@ class PostgresStore:
         after, left = self._offset_id(offset), limit
         while left is None or left > 0:
             take = 500 if left is None else min(500, left)
-            rows = self._rows(
+            rows = self.rows(
                 f"SELECT {_COLUMNS} FROM scenes WHERE id > %s ORDER BY id LIMIT %s", (after, take)
             )
             if not rows:
@@ -424,7 +266,7 @@ class PostgresStore:
         """The id after which the ``offset``-th scene comes (0: from the first)."""
         if offset <= 0:
             return 0
-        row = self._rows("SELECT id FROM scenes ORDER BY id LIMIT 1 OFFSET %s", (offset - 1,))
+        row = self.rows("SELECT id FROM scenes ORDER BY id LIMIT 1 OFFSET %s", (offset - 1,))
         return int(row[0][0]) if row else 2**63 - 1
 
     def sharing(
@@ -441,7 +283,7 @@ class PostgresStore:
                 " JOIN concepts d ON d.id = q.concept WHERE d.lemma = %s)"
             )
             args.append(holding)
-        rows = self._rows(
+        rows = self.rows(
             "SELECT p.scene, count(DISTINCT p.concept) AS shared FROM parts p"
             f" JOIN concepts c ON c.id = p.concept WHERE c.lemma = ANY(%s){where}"
             " GROUP BY p.scene ORDER BY shared DESC, p.scene DESC LIMIT %s",
@@ -454,7 +296,7 @@ class PostgresStore:
         by_id: dict[int, SceneRecord] = {}
         storable = [int(i) for i in ids if 0 < i < 2**63]
         for i in range(0, len(storable), 500):
-            rows = self._rows(
+            rows = self.rows(
                 f"SELECT {_COLUMNS} FROM scenes WHERE id = ANY(%s)", (storable[i : i + 500],)
             )
             by_id.update((cast(int, r.id), r) for r in self._records(rows))
@@ -463,7 +305,7 @@ class PostgresStore:
     def fan(self, lemmas: Sequence[str]) -> dict[str, int]:
         """How many stored scenes hold each of ``lemmas`` as a concept (absent: 0)."""
         out = dict.fromkeys(lemmas, 0)
-        rows = self._rows(
+        rows = self.rows(
             "SELECT c.lemma, count(DISTINCT p.scene) FROM parts p JOIN concepts c"
             " ON p.concept = c.id WHERE c.lemma = ANY(%s) GROUP BY c.lemma",
             (list(lemmas),),
@@ -481,7 +323,7 @@ class PostgresStore:
 
     def links(self, scene_id: int) -> list[tuple[int, str]]:
         """``(source id, kind)`` of every scene ``scene_id`` was made from."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT source, kind FROM links WHERE scene = %s ORDER BY source", (scene_id,)
         )
         return [(int(s), str(k)) for s, k in rows]
@@ -497,7 +339,7 @@ class PostgresStore:
 
     def get_pulse(self, name: str) -> str | None:
         """The state kept under ``name``, or ``None``."""
-        row = self._rows("SELECT state FROM pulses WHERE name = %s", (name,))
+        row = self.rows("SELECT state FROM pulses WHERE name = %s", (name,))
         return None if not row else str(row[0][0])
 
     def forget(self, ids: Sequence[int]) -> None:
@@ -511,7 +353,7 @@ class PostgresStore:
 
     def count(self) -> int:
         """Number of stored scenes."""
-        return int(self._rows("SELECT count(*) FROM scenes")[0][0])
+        return int(self.rows("SELECT count(*) FROM scenes")[0][0])
 
     def vectors_since(self, after: int, column: str = "vector") -> tuple[np.ndarray, np.ndarray]:
         """Ids ``(n,)`` and packed ``column`` (vector or gist) ``(n, d/8)`` of scenes with
@@ -525,19 +367,19 @@ class PostgresStore:
         return self._vectors("SELECT id, vector FROM scenes WHERE is_part ORDER BY id", ())
 
     def _vectors(self, sql: str, args: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        rows, width = self._rows(sql, args), self.settings.dim // 8
+        rows, width = self.rows(sql, args), self.settings.dim // 8
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8)
         return ids, flat.reshape(len(rows), width)
 
     @contextmanager
-    def reading(self) -> Iterator[tuple[_Reading, str]]:
+    def reading(self) -> Iterator[tuple[Reading, str]]:
         """One read snapshot (``REPEATABLE READ``: writers go on) of the whole memory:
         what reads it (server-side cursors, vectors as bytes) and its placeholder, for
         what reads every table (:mod:`.transfer`)."""
         self._db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try:
-            yield _Reading(self._db), "%s"
+            yield Reading(self._db), "%s"
         finally:
             self._db.execute("COMMIT")
 
@@ -547,7 +389,7 @@ class PostgresStore:
 
     def setting(self, key: str) -> str | None:
         """The value kept under ``key`` in the settings table, if any."""
-        row = self._rows("SELECT value FROM settings WHERE key = %s", (key,))
+        row = self.rows("SELECT value FROM settings WHERE key = %s", (key,))
         return None if not row else str(row[0][0])
 
     def set_setting(self, key: str, value: str) -> None:
@@ -558,65 +400,6 @@ class PostgresStore:
             (key, value),
         )
 
-    def counts(self) -> dict[str, int]:
-        """How many atoms, scenes, links and pulses are stored."""
-        tables = {"atoms": "concepts", "scenes": "scenes", "links": "links", "pulses": "pulses"}
-        return {k: int(self._rows(f"SELECT count(*) FROM {t}")[0][0]) for k, t in tables.items()}
-
-    def restore_scenes(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Store scenes under their own codes, inside :meth:`transaction` (a migration,
-        :mod:`.migrate`): ``(code, formula, name, glyph, vector, gist, is_part, created,
-        parts)``, parts ``(phase index, lemma or None, sub code or None)`` whose
-        concepts and sub-scenes are stored. A code held by the same formula is skipped
-        (a migration resumed); another formula under it, or the formula under another
-        code, is a :class:`StoreError`."""
-        here = dict(
-            self._rows(
-                "SELECT id, formula FROM scenes WHERE id = ANY(%s) OR formula = ANY(%s)",
-                ([r[0] for r in rows], [r[1] for r in rows]),
-            )
-        )
-        by_formula = {f: i for i, f in here.items()}
-        fresh = []
-        for r in rows:
-            if here.get(r[0], r[1]) != r[1] or by_formula.get(r[1], r[0]) != r[0]:
-                raise StoreError(f"{self.where}: Δ{r[0]} {r[1]!r} clashes with a stored scene")
-            if r[0] not in here:
-                fresh.append(r)
-        with self._db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO scenes (id, formula, name, glyph, vector, gist, is_part, created)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                [(*r[:4], Bits(r[4]), Bits(r[5]), *r[6:8]) for r in fresh],
-            )
-        lemmas = list({p[1] for r in fresh for p in r[8] if p[1] is not None})
-        by_lemma = self._rows("SELECT lemma, id FROM concepts WHERE lemma = ANY(%s)", (lemmas,))
-        concept = {str(w): int(i) for w, i in by_lemma}
-        with self._db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO parts (scene, position, phase, concept, sub)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (r[0], n, phase, None if lemma is None else concept[lemma], sub)
-                    for r in fresh
-                    for n, (phase, lemma, sub) in enumerate(r[8])
-                ],
-            )
-
-    def restore_links(self, rows: Sequence[tuple[int, int, str]]) -> None:
-        """Store ``(scene, source, kind)`` links (those stored already are kept)."""
-        with self._db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO links VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", list(rows)
-            )
-
-    def restore_pulses(self, states: dict[str, str]) -> None:
-        """Keep ``{name: state}`` pulses not kept yet (a kept one stays as it is)."""
-        with self._db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO pulses VALUES (%s, %s) ON CONFLICT DO NOTHING", list(states.items())
-            )
-
     def restore_codes(self, last: int) -> None:
         """No code up to ``last`` is handed out from now on (inside :meth:`transaction`)."""
         self._raise_codes(0, at_least=last)
@@ -625,61 +408,11 @@ class PostgresStore:
         """The recall index over ``column``: the database's own HNSW index."""
         return PostgresIndex(self, column)
 
-    def nearest(
-        self, packed: np.ndarray, k: int, column: str = "vector"
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Ids ``(Q, k')`` and Hamming distances ``(Q, k')`` of the ``k`` scenes nearest to
-        each packed query ``(Q, d/8)`` by the HNSW index on ``column``, nearest first (ties
-        by code); ``k'`` is the fewest any query found."""
-        if column not in ("vector", "gist"):
-            raise ValueError(f"no scene column {column!r}")
-        found = []
-        for query in np.ascontiguousarray(packed, dtype=np.uint8):
-            bits = Bits(query.tobytes())
-            rows = self._rows(
-                f"SELECT id, {column} <~> %s FROM scenes ORDER BY {column} <~> %s LIMIT %s",
-                (bits, bits, k),
-            )
-            found.append(sorted((float(d), int(i)) for i, d in rows))
-        width = min((len(f) for f in found), default=0)
-        ids = np.array([[i for _, i in f[:width]] for f in found], dtype=np.int64)
-        dist = np.array([[d for d, _ in f[:width]] for f in found], dtype=np.float32)
-        return ids.reshape(len(found), width), dist.reshape(len(found), width)
+    @property
+    def connection(self) -> Any:
+        """The open connection, for what writes many tables at once (:mod:`.migrate`)."""
+        return self._db
 
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
-
-
-class _Reading:
-    """A connection as :mod:`.transfer` reads it: each query on a server-side cursor of
-    its own (rows come 2,000 at a time, not all at once), vectors read as bytes."""
-
-    def __init__(self, db: Any):
-        self._db, self._made = db, 0
-
-    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
-        self._made += 1
-        cursor = self._db.cursor(name=f"reading{self._made}", binary=True)
-        cursor.itersize = 2000
-        return cursor.execute(sql, args)
-
-
-class PostgresIndex:
-    """A recall index that searches the database (:meth:`PostgresStore.nearest`): what
-    any process stored is found at once, and no process holds the vectors."""
-
-    def __init__(self, store: PostgresStore, column: str = "vector"):
-        self.store, self.column = store, column
-        self.dim = store.settings.dim
-
-    def refresh(self, store: object) -> None:
-        """Nothing to top up: the database's index is always current."""
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scene ids ``(Q, k')`` and cosines ``(Q, k')`` of the nearest scenes to bipolar
-        queries ``(Q, d)``, best first."""
-        from scenecodec.algebra import hv
-
-        ids, dist = self.store.nearest(hv.pack(queries), k, self.column)
-        return ids, (1.0 - 2.0 * dist / self.dim).astype(np.float32)

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from scenecodec.errors import StoreError
+
 __all__ = ["Index", "PartRecord", "SceneRecord", "Settings", "Store"]
 
 
@@ -48,6 +50,24 @@ class Settings:
             ("alpha", repr(self.alpha)),
             ("embedder", self.embedder),
         ]
+
+    def check(self, wanted: Settings, required: frozenset[str] | None, where: object) -> None:
+        """Refuse (:class:`~scenecodec.errors.StoreError`) to open the memory ``where``,
+        made with these settings, with ``wanted`` where the fields ``required`` (all when
+        ``None``) differ.
+
+        >>> Settings(512, 0, 0.7, "e5").check(Settings(1024, 0, 0.7, "e5"), None, "m.sqlite")
+        Traceback (most recent call last):
+        ...
+        scenecodec.errors.StoreError: m.sqlite was made with ... cannot be opened with dim=1024
+        """
+        fields = ("dim", "seed", "alpha", "embedder") if required is None else sorted(required)
+        clash = [f for f in fields if getattr(self, f) != getattr(wanted, f)]
+        if clash:
+            asked = ", ".join(f"{f}={getattr(wanted, f)}" for f in clash)
+            raise StoreError(
+                f"{where} was made with {self.describe()}; it cannot be opened with {asked}"
+            )
 
     @classmethod
     def read(cls, values: Mapping[str, Any]) -> Settings:
