@@ -267,7 +267,8 @@ def ingest_part(database, documents: int) -> None:
         os.kill(driver.pid, signal.SIGKILL)
         driver.wait()
         at_kill = marks(url)
-        subprocess.run(["ray", "stop", "--force"], capture_output=True)
+        ray = Path(sys.executable).with_name("ray")  # the killed driver's cluster, stopped
+        subprocess.run([str(ray), "stop", "--force"], capture_output=True)
         seconds, said = ingest(folder, url, 2)
         with Codec.open(url) as codec:
             after = sorted(s.formula for s in codec.scenes())

@@ -204,3 +204,13 @@ def test_server_workers_share_one_memory(serve, postgres):
         listed = client.get("/scenes", params={"limit": 20}).json()["scenes"]
     assert [s["formula"] for s in listed] == formulas
     assert [s["code"] for s in listed] == [f"Δ{i}" for i in range(1, 9)]
+
+
+def test_ingest_refuses_what_it_cannot_read_and_makes_no_memory(tmp_path, capsys):
+    memory = tmp_path / "m.sqlite"
+    fails(capsys, "ingest", tmp_path / "none", "--memory", memory, says="no corpus at")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "Шёл снег."}\n[1, 2]\n', encoding="utf-8")
+    fails(capsys, "ingest", bad, "--memory", memory, says="bad.jsonl:2: not a document")
+    fails(capsys, "ingest", bad, "--workers", "2", "--memory", memory, says="give --ray local")
+    assert not memory.exists()

@@ -14,8 +14,9 @@ a crash before its mark is read again; its scenes, already stored, keep their co
 With Ray (``pip install 'scenecodec[ray]'``) the documents go in batches to a pool of
 actors, one per worker CPU, each holding its own codec on the memory (a PostgreSQL
 memory for many machines; a SQLite file's writers take turns on one machine). Without
-it they are read here, one after another. This is Ray's own actor pool
-(``ray.util.ActorPool``): no scheduling is written here.
+it they are read here, one after another. Ray's own actor pool (``ray.util.ActorPool``)
+hands batches to free actors; this module only feeds it two batches per actor at a time,
+so the corpus is read as it goes and never held in memory whole.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -26,6 +27,7 @@ it they are read here, one after another. This is Ray's own actor pool
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -127,18 +129,18 @@ def ingest(
     ``workers`` CPUs, default all), one actor per CPU. ``progress("ingest", done,
     total)`` after each batch. Returns ``{documents, skipped, scenes, failed: [{name,
     error}], workers}``."""
+    names = [d.name for d in documents(corpus)]  # a corpus that cannot be read makes nothing
     with Codec.open(memory) as codec:  # made here, once, before any worker opens it
-        done = {d.name for d in documents(corpus) if codec.store.get_pulse(mark(d.name))}
-    todo = [d for d in documents(corpus) if d.name not in done]
-    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
-    results: list[tuple[str, int, str | None]] = []
+        done = {n for n in names if codec.store.get_pulse(mark(n)) is not None}
+    total, results = len(names) - len(done), list[tuple[str, int, str | None]]()
+    batches = _batches(d for d in documents(corpus) if d.name not in done)  # read as sent
     if progress is not None:
-        progress("ingest", 0, len(todo))
-    with _readers(memory, use_ray and bool(batches), ray_address, workers) as (read, used):
+        progress("ingest", 0, total)
+    with _readers(memory, use_ray and total > 0, ray_address, workers) as (read, used):
         for answer in read(batches):
             results += answer
             if progress is not None:
-                progress("ingest", len(results), len(todo))
+                progress("ingest", len(results), total)
     failed = [{"name": n, "error": e} for n, _, e in results if e is not None]
     return {
         "documents": len(results) - len(failed),
@@ -149,13 +151,25 @@ def ingest(
     }
 
 
+def _batches(docs: Iterator[Document]) -> Iterator[list[Document]]:
+    """``docs`` in lists of :data:`BATCH`, read only as each is taken."""
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 Answers = Iterator[list[tuple[str, int, str | None]]]
 
 
 @contextmanager
 def _readers(
     memory: str | None, use_ray: bool, address: str | None, workers: int | None
-) -> Iterator[tuple[Callable[[list[list[Document]]], Answers], int]]:
+) -> Iterator[tuple[Callable[[Iterator[list[Document]]], Answers], int]]:
     """What reads the batches (answers as they finish) and how many read at once: this
     process's reader, or a pool of Ray actors."""
     if not use_ray:
@@ -180,9 +194,16 @@ def _readers(
     actors: list[Any] = [ray.remote(num_cpus=1)(Reader).remote(memory) for _ in range(count)]
     pool = ActorPool(actors)
 
-    def read(batches: list[list[Document]]) -> Answers:
+    def read(batches: Iterator[list[Document]]) -> Answers:
+        """Two batches in flight per actor, the next read from the corpus as one ends
+        (``ActorPool.map_unordered`` would take the whole corpus into memory first)."""
         try:
-            yield from pool.map_unordered(lambda a, b: a.read.remote(b), batches)
+            for batch in itertools.islice(batches, 2 * count):
+                pool.submit(lambda a, b: a.read.remote(b), batch)
+            while pool.has_next():
+                yield pool.get_next_unordered()
+                for batch in itertools.islice(batches, 1):
+                    pool.submit(lambda a, b: a.read.remote(b), batch)
         except ray.exceptions.RayTaskError as e:
             said = str(e).strip().splitlines()[-1]
             ours = [

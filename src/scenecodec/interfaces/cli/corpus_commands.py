@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from scenecodec.errors import InputError
 from scenecodec.interfaces.cli.app import app, emit, out, progress_bar
 from scenecodec.interfaces.cli.options import JsonOpt, MemoryOpt, argument, option
 from scenecodec.interfaces.ingest import ingest as ingest_corpus
@@ -47,6 +48,8 @@ def ingest(
 
       scenecodec ingest corpus.jsonl --ray auto --memory "$SCENECODEC_MEMORY" --json
     """
+    if workers is not None and ray is None:
+        raise InputError("--workers counts Ray actors: give --ray local (or a cluster's address)")
     with progress_bar() as progress:
         said = ingest_corpus(
             corpus,
