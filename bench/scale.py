@@ -242,6 +242,7 @@ def ingest_part(database, documents: int) -> None:
             rows.append(
                 [workers, f"{seconds:.0f}", f"{said['documents'] / seconds:.2f}", said["scenes"]]
             )
+            print(f"{workers} worker(s): {seconds:.0f} s, {said}"[:300], flush=True)
             with Codec.open(url) as codec:
                 formulas[workers] = sorted(s.formula for s in codec.scenes())
         url = database("scale_ingest_killed")
