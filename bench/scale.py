@@ -197,26 +197,18 @@ def corpus(folder: Path, documents: int) -> None:
         (folder / f"d{i:05}.txt").write_text(text, encoding="utf-8")
 
 
+def ingesting(folder: Path, url: str, workers: int) -> list[str]:
+    """The command line of ``scenecodec ingest`` over a local Ray of ``workers`` CPUs."""
+    return [
+        *(sys.executable, "-m", "scenecodec", "ingest", str(folder), "--memory", url),
+        *("--ray", "local", "--workers", str(workers)),
+    ]
+
+
 def ingest(folder: Path, url: str, workers: int) -> tuple[float, dict]:
     t = time.perf_counter()
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scenecodec",
-            "ingest",
-            str(folder),
-            "--memory",
-            url,
-            "--ray",
-            "local",
-            "--workers",
-            str(workers),
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
+        [*ingesting(folder, url, workers), "--json"], check=True, capture_output=True, text=True
     )
     return time.perf_counter() - t, json.loads(done.stdout)
 
@@ -247,19 +239,7 @@ def ingest_part(database, documents: int) -> None:
                 formulas[workers] = sorted(s.formula for s in codec.scenes())
         url = database("scale_ingest_killed")
         driver = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "scenecodec",
-                "ingest",
-                str(folder),
-                "--memory",
-                url,
-                "--ray",
-                "local",
-                "--workers",
-                "2",
-            ],
+            ingesting(folder, url, 2),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

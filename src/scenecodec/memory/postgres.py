@@ -47,7 +47,7 @@ from scenecodec.memory.pgindex import EF_SEARCH, PostgresIndex
 from scenecodec.memory.pgopening import prepare
 from scenecodec.memory.refusal import refused_by
 from scenecodec.memory.schema import PHASES
-from scenecodec.memory.store import PartRecord, SceneRecord, Settings
+from scenecodec.memory.store import PartRecord, SceneRecord, Settings, one_column
 
 __all__ = ["PostgresStore"]
 
@@ -172,17 +172,7 @@ class PostgresStore:
             cursor.executemany(
                 "INSERT INTO parts (scene, position, phase, concept, sub)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (
-                        ids[r.formula],
-                        i,
-                        PHASES.index(p.phase),
-                        None if p.sub is not None else concept[p.lemma],
-                        p.sub,
-                    )
-                    for r in fresh
-                    for i, p in enumerate(r.parts)
-                ],
+                [row for r in fresh for row in r.part_rows(ids[r.formula], concept)],
             )
         return [ids[r.formula] for r in records]
 
@@ -232,14 +222,7 @@ class PostgresStore:
         self, *, name: str | None = None, glyph: str | None = None, formula: str | None = None
     ) -> list[SceneRecord]:
         """Scenes whose ``name``, ``glyph`` or ``formula`` (exactly one given) matches, by id."""
-        given = {
-            k: v
-            for k, v in (("name", name), ("glyph", glyph), ("formula", formula))
-            if v is not None
-        }
-        if len(given) != 1:
-            raise ValueError("find takes exactly one of name, glyph, formula")
-        ((column, value),) = given.items()
+        column, value = one_column(name, glyph, formula)
         return self._records(
             self.rows(f"SELECT {_COLUMNS} FROM scenes WHERE {column} = %s ORDER BY id", (value,))
         )

@@ -42,7 +42,7 @@ from scenecodec.memory.index import SceneIndex
 from scenecodec.memory.opening import Missing, connect
 from scenecodec.memory.refusal import refusal, refused, rollback
 from scenecodec.memory.schema import PHASES
-from scenecodec.memory.store import PartRecord, SceneRecord, Settings
+from scenecodec.memory.store import PartRecord, SceneRecord, Settings, one_column
 
 __all__ = ["Missing", "SQLiteStore"]
 
@@ -176,17 +176,7 @@ class SQLiteStore:
         )
         self._db.executemany(
             "INSERT INTO parts (scene, position, phase, concept, sub) VALUES (?, ?, ?, ?, ?)",
-            [
-                (
-                    ids[r.formula],
-                    i,
-                    PHASES.index(p.phase),
-                    None if p.sub is not None else concept[p.lemma],
-                    p.sub,
-                )
-                for r in fresh
-                for i, p in enumerate(r.parts)
-            ],
+            [row for r in fresh for row in r.part_rows(ids[r.formula], concept)],
         )
         return [ids[r.formula] for r in records]
 
@@ -232,14 +222,7 @@ class SQLiteStore:
         self, *, name: str | None = None, glyph: str | None = None, formula: str | None = None
     ) -> list[SceneRecord]:
         """Scenes whose ``name``, ``glyph`` or ``formula`` (exactly one given) matches, by id."""
-        given = {
-            k: v
-            for k, v in (("name", name), ("glyph", glyph), ("formula", formula))
-            if v is not None
-        }
-        if len(given) != 1:
-            raise ValueError("find takes exactly one of name, glyph, formula")
-        ((column, value),) = given.items()
+        column, value = one_column(name, glyph, formula)
         rows = self._db.execute(
             f"SELECT {self._COLUMNS} FROM scenes WHERE {column} = ? ORDER BY id", (value,)
         ).fetchall()

@@ -21,8 +21,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from scenecodec.errors import StoreError
+from scenecodec.memory.schema import PHASES
 
-__all__ = ["Index", "PartRecord", "SceneRecord", "Settings", "Store"]
+__all__ = ["Index", "PartRecord", "SceneRecord", "Settings", "Store", "one_column"]
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,38 @@ class SceneRecord:
         """The lemmas of the parts that are not the anchor."""
         return [p.lemma for p in self.parts if p.phase != "anchor"]
 
+    def part_rows(self, code: int, concept: Mapping[str, int]) -> list[tuple[Any, ...]]:
+        """The ``parts`` rows of this scene stored under ``code``: ``(scene, position,
+        phase index, concept id or None, sub-scene id or None)``; ``concept``: the ids of
+        its lemmas.
+
+        >>> parts = (PartRecord("a", "entry"), PartRecord("b", "anchor"))
+        >>> SceneRecord(None, "a → b", "ab", "", b"", b"", parts).part_rows(7, {"a": 1, "b": 2})
+        [(7, 0, 0, 1, None), (7, 1, 3, 2, None)]
+        """
+        return [
+            (code, i, PHASES.index(p.phase), None if p.sub is not None else concept[p.lemma], p.sub)
+            for i, p in enumerate(self.parts)
+        ]
+
     @property
     def anchor(self) -> str | None:
         """The anchor's lemma (or sub-formula), if the scene has one."""
         return next((p.lemma for p in self.parts if p.phase == "anchor"), None)
+
+
+def one_column(name: str | None, glyph: str | None, formula: str | None) -> tuple[str, str]:
+    """The column and value of a :meth:`Store.find` (exactly one of the three given).
+
+    >>> one_column(None, "🜂⟁", None)
+    ('glyph', '🜂⟁')
+    """
+    given = [
+        (k, v) for k, v in (("name", name), ("glyph", glyph), ("formula", formula)) if v is not None
+    ]
+    if len(given) != 1:
+        raise ValueError("find takes exactly one of name, glyph, formula")
+    return given[0]
 
 
 class Index(Protocol):
