@@ -2,7 +2,8 @@
 
 Each has ``to_dict()`` giving exactly the JSON shape of the CLI contract
 (DESIGN.md): a scene is ``{code, glyph, formula, name, concepts: [{lemma,
-phase}], anchor}``. :func:`record` turns an encoded formula into the
+phase}], anchor}``, plus ``reading`` (the split, :class:`~scenecodec.language.split.SplitResult`)
+for a scene given as a fused name. :func:`record` turns an encoded formula into the
 :class:`~scenecodec.memory.store.SceneRecord` the memory keeps, and
 :func:`from_record` turns a record back into a :class:`Scene`.
 
@@ -23,6 +24,7 @@ from scenecodec.algebra import hv
 from scenecodec.algebra.decode import ANCHOR
 from scenecodec.algebra.slots import PHASES, phases_for
 from scenecodec.language.forms import Formula, format_code, glyphs, parse_code
+from scenecodec.language.split import SplitResult
 from scenecodec.memory.store import PartRecord, SceneRecord
 
 __all__ = ["Concept", "Decoded", "DecodedConcept", "Recalled", "Scene", "from_record", "record"]
@@ -48,7 +50,9 @@ class Concept:
 class Scene:
     """A compressed scene: its ``vector`` ``(d,)`` int8 and its four forms.
 
-    ``code`` is ``None`` for a scene that was resolved but not stored.
+    ``code`` is ``None`` for a scene that was resolved but not stored. ``reading``: how
+    a fused name it was given as was read (split into its words or kept whole), when
+    it was given as one.
     """
 
     vector: np.ndarray
@@ -58,6 +62,7 @@ class Scene:
     name: str
     concepts: tuple[Concept, ...]
     anchor: str | None
+    reading: SplitResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI JSON shape of a scene."""
@@ -68,6 +73,7 @@ class Scene:
             "name": self.name,
             "concepts": [c.to_dict() for c in self.concepts],
             "anchor": self.anchor,
+            **({} if self.reading is None else {"reading": self.reading.to_dict()}),
         }
 
 

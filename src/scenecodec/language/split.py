@@ -9,7 +9,8 @@ English word forms).
 The cost of a segmentation is the sum over its words of ``-ln p(word)`` (the
 word's frequency, the lower of the two languages' costs) plus a fixed
 ``word_penalty`` per word, an ``inflected_penalty`` for a word that is not its
-own lemma (fused names are made of lemmas), and a ``short_penalty`` for words under three
+own lemma and a ``function_penalty`` for a function word (fused names are made of
+content lemmas: ``window|snow``, not ``windows|now``), and a ``short_penalty`` for words under three
 letters, which stop short frequent words (``в``, ``на``) from eating long ones:
 a fused name is made of content words. A piece that no list knows costs
 ``unknown_base + unknown_per_char · len``, so unknown concepts still split out
@@ -19,8 +20,8 @@ noun costs, so user words are found even when no dictionary has them and win
 over readings that cut them up.
 
 >>> result = Splitter().split("тишинажарвход")
->>> result.parts
-('тишина', 'жар', 'вход')
+>>> result.parts, result.confident
+(('тишина', 'жар', 'вход'), True)
 """
 
 from __future__ import annotations
@@ -60,10 +61,17 @@ class Segmentation:
 
 @dataclass(frozen=True)
 class SplitResult:
-    """The best segmentation and the next best ``alternatives`` (cheapest first)."""
+    """The best segmentation and the next best ``alternatives`` (cheapest first).
+
+    ``confident``: the best reading has two words or more and every one of them is
+    known (to a dictionary or to the memory), so a name such as ``тишинажарвход`` is
+    stored as its words; a single word, or a reading with a piece nobody knows, keeps
+    the name whole.
+    """
 
     best: Segmentation
     alternatives: tuple[Segmentation, ...] = field(default=())
+    confident: bool = False
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -71,8 +79,12 @@ class SplitResult:
         return self.best.parts
 
     def to_dict(self) -> dict[str, Any]:
-        """The CLI JSON shape: ``{"parts", "cost", "costs", "alternatives": [...]}``."""
-        return {**self.best.to_dict(), "alternatives": [a.to_dict() for a in self.alternatives]}
+        """The CLI JSON shape: ``{"parts", "cost", "costs", "confident", "alternatives"}``."""
+        return {
+            **self.best.to_dict(),
+            "confident": self.confident,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
 
 
 @cache
@@ -82,11 +94,24 @@ def _frequencies(lang: str) -> dict[str, float]:
     return wordfreq.get_frequency_dict(lang, "best")
 
 
-def _inflected(word: str) -> bool:
-    """Whether ``word`` is an inflected form rather than a lemma (``gifts``, ``золотого``):
-    fused names are made of lemmas, so ``gift|sword`` beats ``gifts|word``."""
+def _form(word: str) -> tuple[bool, bool]:
+    """Whether ``word`` is an inflected form rather than a lemma (``gifts``, ``золотого``)
+    and whether it is a function word (``now``, ``но``): fused names are made of content
+    lemmas, so ``gift|sword`` beats ``gifts|word`` and ``window|snow`` beats ``windows|now``."""
     lang = language(word)
-    return bool(lang) and analyse(word, lang)[0] != word
+    if not lang:
+        return False, False
+    lemma, pos = analyse(word, lang)
+    return lemma != word, pos == "FUNC" and word in _stopwords(lang)
+
+
+@cache
+def _stopwords(lang: str) -> frozenset[str]:
+    """stopwords-iso's list (a word it holds counts as a function word only where the
+    analysis has no content reading for it: the lists hold *home* and *ночь* too)."""
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords(lang))
 
 
 COMMON_ZIPF = 3.5
@@ -124,6 +149,7 @@ class Splitter:
         word_penalty: float = 3.0,
         short_penalty: float = 4.0,
         inflected_penalty: float = 3.0,
+        function_penalty: float = 3.0,
         compound_penalty: float = 8.0,
         user_cost: float = 8.0,
         unknown_base: float = 25.0,
@@ -134,6 +160,7 @@ class Splitter:
         self.word_penalty = word_penalty
         self.short_penalty = short_penalty
         self.inflected_penalty = inflected_penalty
+        self.function_penalty = function_penalty
         self.compound_penalty = compound_penalty
         self.user_cost = user_cost
         self.unknown_base = unknown_base
@@ -154,8 +181,8 @@ class Splitter:
             cost = (
                 -math.log(best) + self.word_penalty + (self.short_penalty if len(word) < 3 else 0)
             )
-            if _inflected(word):
-                cost += self.inflected_penalty
+            inflected, function = _form(word)
+            cost += self.inflected_penalty * inflected + self.function_penalty * function
             if self._compound(word):
                 cost += self.compound_penalty
         if word in self.vocabulary:
@@ -211,4 +238,6 @@ class Splitter:
                     candidates.append((prev_cost + cost, (*parts, word), (*costs, cost)))
             best[end] = heapq.nsmallest(n_best, candidates, key=lambda c: (c[0], c[1]))
         readings = [Segmentation(parts, cost, costs) for cost, parts, costs in best[n]]
-        return SplitResult(readings[0], tuple(readings[1:]))
+        parts = readings[0].parts
+        confident = len(parts) > 1 and all(self.word_cost(p) is not None for p in parts)
+        return SplitResult(readings[0], tuple(readings[1:]), confident)

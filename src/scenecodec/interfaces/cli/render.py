@@ -39,6 +39,11 @@ def scene_lines(scene: Scene) -> None:
     parts = " · ".join(f"{c.lemma} ({c.phase})" for c in scene.concepts)
     out.print(f"  concepts  {parts}")
     out.print(f"  anchor    {scene.anchor or '—'}")
+    read = scene.reading
+    if read is not None and len(read.parts) > 1:  # a name read as one word needs no line
+        how = "split into its words" if read.confident else "kept whole"
+        others = "".join(f"; or {' | '.join(a.parts)}" for a in read.alternatives[:2])
+        out.print(f"  read as   {' | '.join(read.parts)}  ({how}{others})")
 
 
 def decoded_table(decoded: Decoded) -> None:
