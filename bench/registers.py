@@ -72,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--embedder", help="the memory's embedder (default: the library's)")
     args = parser.parse_args()
     formulas = scenes(args.scenes, args.seed)
     texts: list[dict[str, str]] = []
@@ -80,7 +81,10 @@ def main() -> None:
     bare_ranks: dict[str, list[int]] = {r: [] for r in REGISTERS}
     alone: list[float] = []
     whole: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp, Codec.open(Path(tmp) / "m.sqlite") as codec:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Codec.open(Path(tmp) / "m.sqlite", embedder=args.embedder) as codec,
+    ):
         stored = codec.compress_many(formulas)
         codes = [s.code for s in stored]
         embedder = codec.atoms.embedder

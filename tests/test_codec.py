@@ -127,7 +127,29 @@ def test_unstored_fused_name_is_split_with_anchor_last(stored_codec):
     scene = stored_codec.resolve("тишинажарвход")
     assert scene.code is None
     assert scene.formula == "тишина + жар → вход"
+    assert scene.reading is not None and scene.reading.confident
+    assert scene.to_dict()["reading"]["parts"] == ["тишина", "жар", "вход"]
     assert stored_codec.count() == 0
+
+
+def test_a_fused_name_is_stored_as_its_words_and_stays_split(stored_codec):
+    scene = stored_codec.compress("тишинажарвход")
+    assert scene.formula == "тишина + жар → вход" and scene.reading.confident
+    assert stored_codec.senses()[0] == ["тишина", "жар", "вход"]  # no blob concept
+    again = stored_codec.resolve("тишинажарвход")
+    assert again.code == scene.code and again.formula == scene.formula
+    assert stored_codec.split("тишинажарстрах").parts == ("тишина", "жар", "страх")
+    assert stored_codec.compress("тишинажар", anchor="шаг").formula == "тишина + жар → шаг"
+    assert [r.scene.code for r in stored_codec.recall("тишинажарвход", k=1)] == [scene.code]
+
+
+def test_a_name_that_does_not_split_confidently_stays_whole(stored_codec):
+    word = stored_codec.compress("тишина")
+    blob = stored_codec.compress("ксщтфы")
+    assert (word.formula, word.reading.confident) == ("тишина", False)
+    assert blob.formula == "ксщтфы" and not blob.reading.confident
+    listed = stored_codec.compress(["жарстрах"])  # a list is concepts as given
+    assert listed.formula == "жарстрах" and listed.reading is None
 
 
 def test_unknown_code_and_glyph(stored_codec):
@@ -288,3 +310,20 @@ def test_recall_by_meaning_across_languages(e5_codec):
     same = e5_codec.recall(SEED_FORMULA, k=1)[0].score
     shuffled = e5_codec.recall("тишина + страх + жар → вход", k=1)[0].score
     assert same == pytest.approx(1.0) and shuffled < 0.8
+
+
+def test_recall_reranks_the_gist_hits_by_sense(e5_codec, tmp_path):
+    hash_codec = Codec.open(tmp_path / "symbols.sqlite", embedder="hash")
+    for codec in (e5_codec, hash_codec):
+        for formula in ("пчела + луг → полдень", "стол + стул → лампа", "парус + ветер → гавань"):
+            codec.compress(formula)
+    hits = e5_codec.recall("bees humming over a blooming meadow at noon", k=3)
+    assert hits[0].scene.formula == "пчела + луг → полдень"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # a memory of pure symbols (hash) is recalled by its gist alone: scores are gist cosines
+    cue = ["пчела", "гавань"]
+    gist = hash_codec.cue_vector(cue).astype(np.float64)
+    for hit in hash_codec.recall(cue, k=3):
+        expected = gist @ hash_codec.gist(hit.scene) / len(gist)
+        assert hit.score == pytest.approx(expected, abs=1e-6)
+    hash_codec.close()

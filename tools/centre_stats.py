@@ -18,7 +18,8 @@ import numpy as np
 import wordfreq
 from rich.progress import track
 
-from scenecodec.language.embed import EMBEDDERS, Centre
+from scenecodec.language.centre import Centre
+from scenecodec.language.embed import EMBEDDERS
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "scenecodec" / "data"
 

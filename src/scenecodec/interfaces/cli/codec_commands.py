@@ -60,7 +60,7 @@ def compress(
     ] = None,
     embedder: Annotated[
         str | None,
-        typer.Option(help="Embedder of a new memory: e5, navec, hash or st:MODEL [e5]."),
+        typer.Option(help="Embedder of a new memory: e5, use, navec, hash or st:MODEL [e5]."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
