@@ -5,9 +5,13 @@ stored) over the 62 annotated texts of ``bench/data/concepts-ru-en.tsv`` as
 phrases: first on an empty memory, where every word pays for its e5
 embedding, then on a freshly opened memory that already holds their concepts
 (embeddings read from the file); and over paragraphs of about 1,000 words built
-from them, on an empty memory. p50 and p95 in milliseconds.
+from them, on an empty memory. Then ``Codec.compress`` of one scene at a time, 3–7
+frequent nouns and an anchor none of which the memory holds yet (half the scenes
+Russian, half English), stored. p50 and p95 in milliseconds, on the memory's default
+embedder unless ``--embedder`` names another.
 
     python bench/text.py
+    python bench/text.py --embedder e5
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import HERE, machine, table
+from common import HERE, machine, nouns, table
 from scenecodec import Codec
 
 
@@ -40,6 +44,8 @@ def timed(codec: Codec, items: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=10)
+    parser.add_argument("--scenes", type=int, default=100)
+    parser.add_argument("--embedder", help="the memories' embedder (default: the library's)")
     args = parser.parse_args()
     phrases = texts()
     rng = np.random.default_rng(0)
@@ -54,8 +60,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.sqlite"
-        with Codec.open(path) as codec:
-            codec.resolve("тишина")  # load e5, pymorphy3 and the tables once
+        with Codec.open(path, embedder=args.embedder) as codec:
+            codec.resolve("тишина")  # load the model, pymorphy3 and the tables once
             p50, p95 = timed(codec, phrases)
             rows.append(
                 [f"phrase, words new to memory ({len(phrases)})", f"{p50:.1f}", f"{p95:.1f}"]
@@ -66,13 +72,29 @@ def main() -> None:
             codec.resolve("тишина")
             p50, p95 = timed(codec, phrases)
             rows.append(["phrase, concepts already in memory", f"{p50:.1f}", f"{p95:.1f}"])
-        with Codec.open(Path(tmp) / "fresh.sqlite") as codec:
+        with Codec.open(Path(tmp) / "fresh.sqlite", embedder=args.embedder) as codec:
             codec.resolve("тишина")
             p50, p95 = timed(codec, paragraphs)
             rows.append(
                 [f"paragraph of ~1,000 words, new ({len(paragraphs)})", f"{p50:.1f}", f"{p95:.1f}"]
             )
-    print(f"\n{machine()}\n")
+        with Codec.open(Path(tmp) / "scenes.sqlite", embedder=args.embedder) as codec:
+            codec.compress(["тишина", "жар"], anchor="вход")
+            words = {"ru": nouns("ru", 3000)[500:], "en": nouns("en", 3000)[500:]}
+            samples = []
+            for n in range(args.scenes):
+                lang = ("ru", "en")[n % 2]
+                size = int(rng.integers(4, 9))
+                scene, words[lang] = words[lang][:size], words[lang][size:]
+                start = time.perf_counter()
+                codec.compress(scene[:-1], anchor=scene[-1])
+                samples.append((time.perf_counter() - start) * 1000)
+            p50, p95 = float(np.percentile(samples, 50)), float(np.percentile(samples, 95))
+            rows.append(
+                [f"compress, a scene of new words ({args.scenes})", f"{p50:.1f}", f"{p95:.1f}"]
+            )
+            embedder = codec.settings.embedder
+    print(f"\n{machine()}; embedder {embedder}\n")
     print(table(["text → scene", "p50 ms", "p95 ms"], rows))
 
 
