@@ -77,7 +77,9 @@ def yake_lemmas(data) -> list[list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print each text's choice")
-    parser.add_argument("--data", type=Path, default=DATA, help="annotated TSV (default: %(default)s)")
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="annotated TSV (default: %(default)s)"
+    )
     args = parser.parse_args()
     data = annotated(args.data)
     embedder = E5Embedder()
