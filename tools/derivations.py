@@ -18,7 +18,7 @@ row also gets the cosine of the pair in navec (the news word vectors in
 navec, learnt from the words' contexts, does not; the library uses it to keep
 a Russian verb's homonymous noun out (:data:`~scenecodec.language.derive.CONTEXT_THRESHOLD`).
 Run once when the rules or the embedder change (about ten minutes on 2 cores;
-navec needs `pip install 'scenecodec[navec]'`):
+navec needs ``pip install 'scenecodec[navec]'``):
 
     python tools/derivations.py
 """
