@@ -16,9 +16,9 @@ noun. Written by hand (a rule, not a parser):
 Nothing joins across punctuation.
 
 >>> from scenecodec.language.morph import tokenize
->>> text = "он не решался, she would not open it"
+>>> text = "он не решался, she was not afraid"
 >>> [t.lemma for t in phrases(tokenize(text), text) if t.content]
-['не решаться', 'not open']
+['не решаться', 'not afraid']
 """
 
 from __future__ import annotations
