@@ -1,7 +1,8 @@
 """Concept extraction: precision and recall of the chosen lemmas, anchor accuracy, YAKE.
 
 Against ``bench/data/concepts-ru-en.tsv`` (62 hand-annotated phrases and short
-paragraphs, half Russian, half English): a chosen lemma (part or anchor) is a
+paragraphs, half Russian, half English; ``--data`` names another file of the same
+format, such as the held-out ``concepts-heldout-ru-en.tsv``): a chosen lemma (part or anchor) is a
 hit when it is one of the text's gold concepts (``a|b``: either counts).
 Micro-averaged precision = hits / chosen, recall = gold concepts found / gold
 concepts (and, since a scene holds at most 7 concepts, recall against each
@@ -11,6 +12,7 @@ text's gold count capped at 7), and how often the anchor is one of the marked on
 that have no noun).
 
     python bench/concepts.py
+    python bench/concepts.py --data bench/data/concepts-heldout-ru-en.tsv
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ DATA = Path(__file__).resolve().parent / "data" / "concepts-ru-en.tsv"
 CAP = 7
 
 
-def annotated() -> list[tuple[str, list[set[str]], set[str]]]:
+def annotated(path: Path = DATA) -> list[tuple[str, list[set[str]], set[str]]]:
     """``(text, gold concepts as sets of alternatives, gold anchor alternatives)``."""
     rows = []
-    for line in DATA.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
         text, gold, anchor = line.split("\t")
@@ -75,8 +77,11 @@ def yake_lemmas(data) -> list[list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print each text's choice")
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="annotated TSV (default: %(default)s)"
+    )
     args = parser.parse_args()
-    data = annotated()
+    data = annotated(args.data)
     embedder = E5Embedder()
     rows = []
     for keep in (0.4, 0.5, 0.6):
@@ -92,7 +97,7 @@ def main() -> None:
                     print(text[:60], "→", lemmas, "| gold", [sorted(g) for g in gold])
     p, r, rc = score(yake_lemmas(data), data)
     rows.append(["YAKE top 7 single words, lemmatised", f"{p:.3f}", f"{r:.3f}", f"{rc:.3f}", "—"])
-    print(f"\n{machine()}; {len(data)} texts\n")
+    print(f"\n{machine()}; {args.data.name}, {len(data)} texts\n")
     heads = ["extractor", "precision", "recall", f"recall, gold ≤ {CAP}", "anchor accuracy"]
     print(table(heads, rows))
 

@@ -130,3 +130,68 @@ def test_huge_text_still_gives_concepts_and_too_huge_is_refused():
 def test_bounds_on_the_number_of_concepts(e5):
     with pytest.raises(InputError):
         extract("жар", e5, fewest=5, most=3)
+
+
+def test_a_concept_of_several_words_goes_through_forms_and_compress(tmp_path):
+    from scenecodec import Codec
+    from scenecodec.language.forms import parse_formula
+
+    formula = parse_formula("old man + не решаться → железная дорога")
+    assert formula.render() == "old man + не решаться → железная дорога"
+    assert formula.name() == "oldmanнерешатьсяжелезнаядорога"
+    with Codec.open(tmp_path / "m.sqlite", embedder="hash") as codec:
+        scene = codec.compress(["old man", "не решаться"], anchor="железная дорога")
+        assert scene.formula == "old man + не решаться → железная дорога"
+        assert scene.name == "oldmanнерешатьсяжелезнаядорога"
+        for form in (scene.formula, scene.name, scene.code, scene.glyph):
+            assert codec.resolve(form).code == scene.code, form
+        decoded = codec.decode(scene.vector)
+        assert sorted(c.lemma for c in decoded.concepts) == ["old man", "не решаться"]
+        assert decoded.anchor.lemma == "железная дорога"
+
+
+def _lemmas(chosen):
+    return [c.lemma for c in chosen.parts] + ([chosen.anchor.lemma] if chosen.anchor else [])
+
+
+def test_verbs_are_not_read_as_unrelated_nouns(e5):
+    chosen = extract("Fog rose over the river, and somewhere far away a dog was barking", e5)
+    assert set(_lemmas(chosen)) == {"fog", "rise", "river", "dog", "bark"}
+    assert {c.lemma: c.pos for c in chosen.candidates}["rise"] == "VERB"  # not the flower
+    candidates = {c.lemma for c in chosen.candidates}
+    assert not candidates & {"rose", "barge"}
+
+
+def test_a_predicative_adjective_is_kept(e5):
+    chosen = extract("The child was afraid of the dark and would not open the cellar door", e5)
+    assert {"child", "afraid", "dark", "door"} <= set(_lemmas(chosen))
+
+
+def test_a_participle_is_kept_as_its_verb(e5):
+    chosen = extract("The old man sat by the window, waiting for a letter that never came", e5)
+    assert {"man", "window", "wait", "letter"} <= set(_lemmas(chosen))
+
+
+def test_russian_negation_and_verbs_without_a_true_noun(e5):
+    chosen = extract("Он долго не решался открыть дверь, боясь, что она хлопнет", e5)
+    candidates = {c.lemma: c for c in chosen.candidates}
+    assert candidates["не решаться"].words == ("не решался",)
+    assert "решение" not in candidates  # the negation is not lost, nor made a noun
+    assert candidates["хлопнуть"].pos == "VERB" and "хлопок" not in candidates  # not cotton
+    assert "дверь" in _lemmas(chosen)
+
+
+@pytest.mark.parametrize(
+    ("source", "noun"),
+    [
+        ("хлопнуть", None),
+        ("пробиваться", None),
+        ("пахнуть", None),
+        ("стучать", "стук"),
+        ("bark", "barge"),
+    ],
+)
+def test_homonymous_nouns_are_not_derivations(source, noun):
+    # the English table still holds bark → barge; concepts never ask it for a verb that
+    # is itself a noun (test above)
+    assert nominal(source) == noun

@@ -93,3 +93,76 @@ def test_inflection_rejects_unknown_grammemes():
         govern("вдоль-поперёк", "порог")
     with pytest.raises(InputError):
         agree("жаркий", "тишина", tense="future")
+
+
+def _read(text):
+    from scenecodec.language.context import in_context
+    from scenecodec.language.phrases import phrases
+
+    return [(t.lemma, t.pos) for t in phrases(in_context(tokenize(text), text), text) if t.content]
+
+
+@pytest.mark.parametrize(
+    ("text", "lemmas"),
+    [
+        # a verb after its noun subject is the verb, not the flower
+        (
+            "Fog rose over the river, and somewhere far away a dog was barking",
+            [
+                ("fog", "NOUN"),
+                ("rise", "VERB"),
+                ("river", "NOUN"),
+                ("dog", "NOUN"),
+                ("bark", "VERB"),
+            ],
+        ),
+        ("she smelled the rose", [("smell", "VERB"), ("rose", "NOUN")]),
+        (
+            "he opened the door and saw the sea",
+            [("open", "VERB"), ("door", "NOUN"), ("see", "VERB"), ("sea", "NOUN")],
+        ),
+        (
+            "anger rises and fists clench",
+            [("anger", "NOUN"), ("rise", "VERB"), ("fist", "NOUN"), ("clench", "VERB")],
+        ),
+        (
+            "shop lights glitter on the wet asphalt",
+            [
+                ("shop", "NOUN"),
+                ("light", "NOUN"),
+                ("glitter", "VERB"),
+                ("wet", "ADJ"),
+                ("asphalt", "NOUN"),
+            ],
+        ),
+        (
+            "steam fogs the kitchen window",
+            [("steam", "NOUN"), ("fog", "VERB"), ("kitchen", "NOUN"), ("window", "NOUN")],
+        ),
+        ("a child laughs while playing", [("child", "NOUN"), ("laugh", "VERB"), ("play", "VERB")]),
+        (
+            "запах дождя на горячем асфальте",
+            [("запах", "NOUN"), ("дождь", "NOUN"), ("горячий", "ADJ"), ("асфальт", "NOUN")],
+        ),
+    ],
+)
+def test_parts_of_speech_in_context(text, lemmas):
+    assert _read(text) == lemmas
+
+
+@pytest.mark.parametrize(
+    ("text", "lemmas"),
+    [
+        ("Он долго не решался", [("не решаться", "VERB")]),
+        ("she did not dare to knock", [("not dare", "VERB"), ("knock", "VERB")]),
+        ("she didn’t dare", [("not dare", "VERB")]),
+        (
+            "would not open the cellar door",
+            [("not open", "VERB"), ("cellar", "NOUN"), ("door", "NOUN")],
+        ),
+        ("не страх, а тревога", [("страх", "NOUN"), ("тревога", "NOUN")]),  # nouns stay
+        ("не, решался", [("решаться", "VERB")]),  # never across punctuation
+    ],
+)
+def test_negation_is_kept_with_the_word_it_negates(text, lemmas):
+    assert _read(text) == lemmas

@@ -10,8 +10,15 @@ embedded with e5 and scored by centred cosine to the source, plus a bonus for a
 regular derivative (:func:`~scenecodec.language.derive.stem_match`) and a
 little for frequency; the best is written when cosine plus bonus reaches
 ``--threshold`` (0.4; the library uses those above its own, higher
-:data:`~scenecodec.language.derive.THRESHOLD`).
-Run once when the rules or the embedder change (about ten minutes on 2 cores):
+:data:`~scenecodec.language.derive.THRESHOLD`). A Russian noun that is itself a
+form of its source (``пах``, the past of ``пахнуть``) is left out. Each Russian
+row also gets the cosine of the pair in navec (the news word vectors in
+``natasha``): e5 reads words partly by their letters, so it finds ``хлопок``
+(cotton) near ``хлопнуть`` and ``пробуждение`` near ``пробиваться``, where
+navec, learnt from the words' contexts, does not; the library uses it to keep
+a Russian verb's homonymous noun out (:data:`~scenecodec.language.derive.CONTEXT_THRESHOLD`).
+Run once when the rules or the embedder change (about ten minutes on 2 cores;
+navec needs ``pip install 'scenecodec[navec]'``):
 
     python tools/derivations.py
 """
@@ -27,7 +34,7 @@ import wordfreq
 from rich.progress import track
 
 from scenecodec.language.derive import candidates_prefix, stem_match, stems
-from scenecodec.language.embed import E5Embedder
+from scenecodec.language.embed import E5Embedder, NavecEmbedder
 from scenecodec.language.morph import analyse, analyser
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "scenecodec" / "data"
@@ -56,6 +63,13 @@ def lexicon(lang: str, words: int) -> tuple[dict[str, float], dict[str, str]]:
     return {n: z for n, z in nouns.items() if z >= MIN_ZIPF}, sources
 
 
+def context_cosine(navec: NavecEmbedder, source: str, noun: str) -> float:
+    """Cosine of two words' navec vectors as navec ships them, not centred: centring
+    (made for e5's crowded space) lifts unrelated pairs (хлопнуть/хлопок 0.04 → 0.16)."""
+    a, b = navec.raw([source, noun]).astype(np.float64)
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
 def _fold(word: str) -> str:
     return word.replace("ё", "е")
 
@@ -73,6 +87,8 @@ def eligible(noun: str, source: str, lang: str) -> bool:
         if not analyser().word_is_known(noun):
             return False  # slang and names wordfreq has but the dictionary lacks (тян)
         parses = analyser().parse(noun)
+        if any(p.normal_form == source for p in parses):
+            return False  # a form of the source itself: пах (he smelt) for пахнуть
         best = parses[0].tag
         return "anim" not in best and not any(p.tag.POS == "ADJF" for p in parses)
     agent = noun.endswith(AGENT_ENDINGS) and any(noun.startswith(s) for s in stems(source, lang))
@@ -99,6 +115,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.4)
     args = parser.parse_args()
     embedder = E5Embedder()
+    navec = NavecEmbedder()
     rows: list[str] = []
     for lang in ("ru", "en"):
         nouns, sources = lexicon(lang, args.words)
@@ -121,10 +138,14 @@ def main() -> None:
             score = sims + FREQUENCY_WEIGHT * np.array([nouns[c] for c in cands])
             best = int(np.argmax(score))
             if sims[best] >= args.threshold:
-                rows.append(f"{source}\t{cands[best]}\t{sources[source]}\t{sims[best]:.3f}")
+                noun = cands[best]
+                usage = ""
+                if lang == "ru" and navec.known(source) and navec.known(noun):
+                    usage = f"{context_cosine(navec, source, noun):.3f}"
+                rows.append(f"{source}\t{noun}\t{sources[source]}\t{sims[best]:.3f}\t{usage}")
     header = (
-        "# source\tnoun\tpos\tcosine — built by tools/derivations.py from wordfreq, "
-        "pymorphy3, lemminflect and e5\n"
+        "# source\tnoun\tpos\tcosine\tnavec cosine — built by tools/derivations.py from "
+        "wordfreq, pymorphy3, lemminflect, e5 and navec\n"
     )
     (DATA / "derivations.tsv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     print(f"wrote {len(rows)} derivations to {DATA / 'derivations.tsv'}")

@@ -13,8 +13,13 @@ concept gets a **salience**:
   and the mean embedding of the text's other concepts: words about what the
   text is about beat stray ones;
 * count: how often the concept recurs in the text;
-* kind: 1 for nouns (and verbs, adjectives, adverbs turned into nouns),
-  ``VERBAL`` for a verb or adjective with no good noun — nouns are preferred.
+* kind: 1 for nouns (and verbs, adjectives, adverbs turned into nouns, English
+  verbs that are also nouns — ``bark``, ``rise`` — and an English adjective after
+  a linking verb, the predicate: ``was afraid``), ``VERBAL`` for any other verb or
+  adjective with no good noun — nouns are preferred. Where a text has more
+  candidates than can be kept, a noun made from a verb (``сидеть → сидение``)
+  weighs ``FROM_VERB`` (0.6) of that: the derivation is a guess, and in a
+  paragraph the things named are the scene more often than its acts.
 
 The concepts kept are those whose salience is at least ``KEEP`` × the best
 (``KEEP`` set by ``bench/concepts.py``), never more than ``most`` (7) and as
@@ -41,20 +46,28 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from scenecodec.errors import InputError
+from scenecodec.language.context import in_context
 from scenecodec.language.derive import nominal
 from scenecodec.language.embed import Embedder
 from scenecodec.language.forms import Formula, normalize_lemma, readable
 from scenecodec.language.morph import Token, tokenize
+from scenecodec.language.phrases import phrases
 
-__all__ = ["KEEP", "MAX_TEXT_CHARS", "VERBAL", "Concept", "Concepts", "extract"]
+__all__ = ["FROM_VERB", "KEEP", "MAX_TEXT_CHARS", "VERBAL", "Concept", "Concepts", "extract"]
 
 KEEP = 0.5
 VERBAL = 0.3
+FROM_VERB = 0.6
+# English linking verbs: an adjective after one is the predicate (was afraid, fell silent).
+_COPULAS = frozenset(
+    ["be", "become", "seem", "feel", "look", "grow", "go", "fall", "remain", "stay", "get", "turn"]
+)
 MAX_TEXT_CHARS = 2_000_000
 
 
@@ -119,6 +132,10 @@ def _concept_of(token: Token) -> tuple[str, str] | None:
     """``(concept lemma, source lemma)`` for a content token, or ``None``."""
     if token.pos in ("NOUN", "PROPN"):
         return token.lemma, token.lemma
+    if " " in token.lemma and token.content:
+        return token.lemma, token.lemma  # a phrase (не решаться) is taken whole
+    if token.pos == "VERB" and token.lang == "en" and _also_noun(token.lemma):
+        return token.lemma, token.lemma  # English verbs are their own nouns: bark, rise
     if token.pos in ("VERB", "ADJ", "ADV"):
         noun = nominal(token.lemma)
         if noun is not None:
@@ -126,6 +143,13 @@ def _concept_of(token: Token) -> tuple[str, str] | None:
         if token.pos != "ADV":
             return token.lemma, token.lemma
     return None
+
+
+@lru_cache(maxsize=16384)
+def _also_noun(lemma: str) -> bool:
+    import lemminflect
+
+    return "NOUN" in lemminflect.getAllLemmas(lemma)
 
 
 def _rarity(lemma: str, lang: str) -> float:
@@ -148,7 +172,7 @@ def _centrality(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def _gather(tokens: Sequence[Token]) -> list[dict[str, Any]]:
     """Distinct concepts in order of first appearance, with their occurrences."""
     found: dict[str, dict[str, Any]] = {}
-    for token in tokens:
+    for i, token in enumerate(tokens):
         pair = _concept_of(token)
         if pair is None:
             continue
@@ -163,8 +187,13 @@ def _gather(tokens: Sequence[Token]) -> list[dict[str, Any]]:
                 "words": [],
                 "position": token.start,
                 "count": 0,
+                "also_noun": token.pos == "VERB" and lemma == source and _also_noun(lemma),
+                "predicate": False,
             },
         )
+        before = tokens[i - 1] if i else None
+        if token.pos == "ADJ" and before is not None and before.lemma in _COPULAS:
+            entry["predicate"] = True  # the child was afraid: what the clause says
         entry["count"] += 1
         if token.text.lower() not in entry["words"]:
             entry["words"].append(token.text.lower())
@@ -178,7 +207,8 @@ def extract(text: str, embedder: Embedder, *, most: int = 7, fewest: int = 3) ->
         raise InputError(f"need 1 ≤ fewest ≤ most, got {fewest} and {most}")
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"text of {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
-    found = _gather(tokenize(readable(text)))
+    clean = readable(text)
+    found = _gather(phrases(in_context(tokenize(clean), clean), clean))
     for f in found:  # a concept of any text meets the limits a typed one does, before the model
         normalize_lemma(f["lemma"])
     if not found:
@@ -190,8 +220,15 @@ def extract(text: str, embedder: Embedder, *, most: int = 7, fewest: int = 3) ->
     concepts = []
     for f, cen, count in zip(found, centrality, counts, strict=True):
         rarity = _rarity(f["lemma"], f["lang"])
-        nounlike = f["pos"] in ("NOUN", "PROPN") or f["lemma"] != f["source"]
+        nounlike = (
+            f["pos"] in ("NOUN", "PROPN")
+            or f["lemma"] != f["source"]
+            or f["also_noun"]
+            or f["predicate"]
+        )
         kind = 1.0 if nounlike else VERBAL
+        if f["pos"] == "VERB" and f["lemma"] != f["source"] and len(found) > most:
+            kind *= FROM_VERB  # a paragraph, where some must go: its things before its acts
         concepts.append(
             Concept(
                 f["lemma"],

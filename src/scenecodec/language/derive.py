@@ -9,9 +9,12 @@ its stem (after the inflectional ending and the commonest derivational
 suffixes are cut, and with the Russian ``-йти``/``ход`` alternation), and the
 chosen noun is the one whose e5 embedding is nearest, kept only when that
 score (cosine, plus a bonus for a regular derivative such as ``тиш-ина``)
-reaches :data:`THRESHOLD` — "where a good noun exists". Words outside the
-table stay as they are. This module holds the stemming rules (shared with the
-tool) and the lookup.
+reaches :data:`THRESHOLD` — "where a good noun exists". e5 reads words partly
+by their letters and so also finds homonyms: ``хлопнуть → хлопок`` (cotton),
+``пробиваться → пробуждение``; a Russian verb's noun is therefore used only where
+navec, whose vectors come from the words' contexts in news text, also finds the
+two related (:data:`CONTEXT_THRESHOLD`). Words outside the table stay as they
+are. This module holds the stemming rules (shared with the tool) and the lookup.
 
 >>> nominal("войти"), nominal("жаркий"), nominal("silent"), nominal("стол")
 ('вход', 'жар', 'silence', None)
@@ -22,12 +25,19 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["THRESHOLD", "candidates_prefix", "nominal", "stem_match", "stems"]
+__all__ = ["CONTEXT_THRESHOLD", "THRESHOLD", "candidates_prefix", "nominal", "stem_match", "stems"]
 
 THRESHOLD = 0.47
 """Least score (centred e5 cosine + 0.1 for a regular derivative) of a derivation in
 use; the table keeps everything from 0.4, and 0.47 drops the wrong ones that
 ``bench/concepts.py`` turned up (колотиться → колодец, tired → tire)."""
+
+CONTEXT_THRESHOLD = 0.1
+"""Least navec cosine (centred) of a Russian verb and its noun. Only for verbs: navec
+puts adjectives and their nouns far apart (``тихий``/``тишина`` −0.03), as they keep
+different company; for verbs it keeps ``войти → вход`` (0.22), ``шагнуть → шаг``
+(0.17), ``стучать → стук`` (0.30) and drops ``хлопнуть → хлопок`` (0.04),
+``пробиваться → пробуждение`` (−0.05)."""
 
 _RU_ENDINGS = ("ться", "тись", "чься", "ть", "ти", "чь")
 _RU_VERB_SUFFIXES = ("ова", "ева", "ыва", "ива", "ир", "ну", "а", "я", "е", "и", "о", "у")
@@ -176,8 +186,9 @@ def _table() -> dict[str, str]:
     table: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            source, noun, _, score = line.split("\t")
-            if float(score) >= THRESHOLD:
+            source, noun, pos, score, usage = line.split("\t")
+            homonym = pos == "VERB" and usage != "" and float(usage) < CONTEXT_THRESHOLD
+            if float(score) >= THRESHOLD and not homonym:
                 table[source] = noun
     return table
 

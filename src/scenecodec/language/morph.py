@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pymorphy3.analyzer import Parse
 
 __all__ = [
+    "AUXILIARIES",
     "CASES",
     "Token",
     "agree",
@@ -70,8 +71,7 @@ _RU_POS = {
     "NUMR": "NUM",
 }
 _RU_PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
-# Auxiliary and modal verbs: a closed class that carries tense and mood, not a scene.
-_AUXILIARY = {
+AUXILIARIES = {
     "ru": {"быть", "являться", "мочь", "смочь", "стать", "хотеть", "казаться"},
     "en": {
         "be",
@@ -90,6 +90,8 @@ _AUXILIARY = {
         "let",
     },
 }
+"""Auxiliary and modal verbs of each language: a closed class that carries tense and
+mood, not a scene."""
 # English stopwords-iso words this common are pronouns, determiners and the like
 # even when lemminflect lists a noun reading ("it", "this", "one"); rarer ones with a
 # noun reading stay content words (the list also holds fire, room, world, home).
@@ -192,7 +194,7 @@ def analyse(word: str, lang: str) -> tuple[str, str]:
         pos = next((p for p in _EN_ORDER if p in readings), next(iter(readings)))
         lemma = readings[pos][0] if pos in readings else simplemma.lemmatize(word, lang="en")
         pos = pos if pos in (*_EN_ORDER, "PROPN") else "FUNC"
-    if (lemma in _AUXILIARY[lang] and pos == "VERB") or (
+    if (lemma in AUXILIARIES[lang] and pos == "VERB") or (
         lang == "ru" and pos == "ADV" and lemma in _ru_stopwords()
     ):
         pos = "FUNC"  # auxiliaries; pronominal and degree adverbs (только, очень, там)
