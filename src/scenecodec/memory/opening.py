@@ -84,8 +84,11 @@ def connect(
 def _prepare(
     db: sqlite3.Connection, path: Path, wanted: Settings, required: frozenset[str] | None
 ) -> Settings:
-    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    # tables first: a writer making this memory commits its tables and application id
+    # together, so once its tables are seen its id is too (the other order could read
+    # the id before that commit and the tables after it, and call the memory foreign)
     tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
     if tables and app_id != APPLICATION_ID:
         raise StoreError(f"{path} is not a scenecodec memory (a database of another program)")
     db.execute("PRAGMA journal_mode=WAL")
