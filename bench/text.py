@@ -26,6 +26,7 @@ import numpy as np
 
 from common import HERE, machine, nouns, table
 from scenecodec import Codec
+from scenecodec.language.centre import vocabulary_table
 
 
 def texts() -> list[str]:
@@ -97,7 +98,7 @@ def main() -> None:
             )
         with Codec.open(Path(tmp) / "scenes.sqlite", embedder=args.embedder) as codec:
             codec.compress(["тишина", "жар"], anchor="вход")
-            tabled = set(getattr(codec.atoms.embedder, "_table", ({},))[0])
+            tabled = set(vocabulary_table(codec.settings.embedder)[0])
             for kind, common in (("common", True), ("rare", False)):  # rare: none in the table
                 words = {
                     lang: [w for w in nouns(lang, 30_000)[500:] if (w in tabled) == common]

@@ -15,7 +15,7 @@ vectors with statistics shipped as ``data/centre-<name>.npz`` and remembers them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from scenecodec.language.morph import language
 
-__all__ = ["Centre", "Centred", "reference_vocabulary", "unit"]
+__all__ = ["Centre", "Centred", "Table", "reference_vocabulary", "unit", "vocabulary_table"]
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -105,6 +105,27 @@ class Centre:
         return np.asarray((raw - means) / self.std)
 
 
+Table = tuple[dict[str, int], np.ndarray, np.ndarray]
+"""A vocabulary table: ``{word: row}``, int8 codes ``(n, dim)``, a scale per row ``(n,)``."""
+
+
+@cache
+def vocabulary_table(name: str) -> Table:
+    """The vocabulary table shipped as ``data/table-<name>.npz`` (written by
+    ``tools/vocabulary_table.py``), read once a process; empty where none ships.
+
+    >>> rows, codes, scales = vocabulary_table("hash")
+    >>> len(rows), codes.shape
+    (0, (0, 0))
+    """
+    path = resources.files("scenecodec.data").joinpath(f"table-{name}.npz")
+    if not path.is_file():
+        return {}, np.zeros((0, 0), dtype=np.int8), np.zeros(0, dtype=np.float32)
+    with path.open("rb") as fh, np.load(fh) as table:
+        words = [str(w) for w in table["words"]]
+        return {w: i for i, w in enumerate(words)}, table["codes"], table["scales"]
+
+
 class Centred:
     """A model-backed embedder: subclasses give ``raw`` (through :meth:`_remembered`);
     ``embed`` centres it with the ``(mean, std)`` shipped as ``data/centre-<name>.npz``
@@ -125,17 +146,10 @@ class Centred:
         """Centred, unit-norm embeddings ``(n, dim)``."""
         return unit(self._centre.apply(texts, self.raw(texts)))
 
-    @cached_property
-    def _table(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """The shipped vocabulary table ``data/table-<name>.npz`` (written by
-        ``tools/vocabulary_table.py``): ``{word: row}``, int8 codes ``(n, dim)`` and a scale
-        per row ``(n,)``; empty where none ships."""
-        path = resources.files("scenecodec.data").joinpath(f"table-{self.name}.npz")
-        if not path.is_file():
-            return {}, np.zeros((0, 0), dtype=np.int8), np.zeros(0, dtype=np.float32)
-        with path.open("rb") as fh, np.load(fh) as table:
-            words = [str(w) for w in table["words"]]
-            return {w: i for i, w in enumerate(words)}, table["codes"], table["scales"]
+    @property
+    def _table(self) -> Table:
+        """The shipped vocabulary table of this embedder (:func:`vocabulary_table`)."""
+        return vocabulary_table(self.name)
 
     cache_size = 100_000
     """How many texts' raw vectors a model-backed embedder remembers (then it forgets all)."""
