@@ -9,15 +9,20 @@ English); each paraphrase cue goes to ``Codec.recall``. The baseline: every stor
 scene's concepts as one e5 passage (``passage: жар тревога тишина вход``), the cue as
 an e5 query (``query: <cue>``), ranked by cosine — multilingual-e5-small used as its
 authors intend. Top-1 and top-3 accuracy per kind for both; the concepts each side
-chose with ``--show``.
+chose with ``--show``. ``--texts`` also stores every sentence of the voices corpus
+(``corpus/voices``, 4,886 Russian and English sentences on the same themes: dusk, dogs,
+candles, rain) with ``Codec.compress(text=...)``, so that other scenes keep the sense
+of a text too and a cue must tell its text from theirs.
 
     python bench/paraphrase.py
     python bench/paraphrase.py --data bench/data/paraphrases-heldout-ru-en.tsv
+    python bench/paraphrase.py --texts
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
@@ -36,6 +41,18 @@ def rows(path: Path = HERE / "data" / "paraphrases-ru-en.tsv") -> list[tuple[str
         if line and not line.startswith("#"):
             stored, cue, kind = line.split("\t")
             out.append((stored, cue, kind))
+    return out
+
+
+def corpus_sentences() -> list[str]:
+    """Every sentence of the voices corpus's register texts, in file order."""
+    import razdel
+
+    out = []
+    for path in sorted((HERE.parent / "corpus" / "voices").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for text in json.loads(line)["texts"].values():
+                out += [s.text for s in razdel.sentenize(text)]
     return out
 
 
@@ -70,6 +87,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE / "data" / "paraphrases-ru-en.tsv")
     parser.add_argument("--distractors", type=int, default=10_000)
     parser.add_argument("--embedder", help="a new memory's embedder (default: the library's)")
+    parser.add_argument("--texts", action="store_true", help="also store the corpus's sentences")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--memory", type=Path, help="keep the built memory here and reuse it")
     args = parser.parse_args()
@@ -86,6 +104,10 @@ def main() -> None:
         with Codec.open(path, embedder=args.embedder) as codec:
             if fresh:
                 codec.compress_many([" + ".join(d) for d in distractors])
+                for n, sentence in enumerate(corpus_sentences() if args.texts else []):
+                    codec.compress(text=sentence)
+                    if n % 1000 == 999:
+                        print(f"{n + 1} sentences stored", flush=True)
             codes = [codec.compress(text=stored).code or "" for stored, _, _ in data]
             cues, kinds = [c for _, c, _ in data], [k for _, _, k in data]
             ours = [[r.scene.code or "" for r in codec.recall(cue, k=3)] for cue in cues]

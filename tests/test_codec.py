@@ -5,6 +5,9 @@ import pytest
 
 from scenecodec import Codec, InputError, NotFoundError, StoreError, expand
 from scenecodec.algebra import hv
+from scenecodec.codec.rerank import SENSE_WEIGHT, Sense
+from scenecodec.codec.scene import from_record
+from scenecodec.language.centre import unit
 from scenecodec.language.embed import E5Embedder
 from scenecodec.language.forms import glyphs
 
@@ -310,6 +313,29 @@ def test_recall_by_meaning_across_languages(e5_codec):
     same = e5_codec.recall(SEED_FORMULA, k=1)[0].score
     shuffled = e5_codec.recall("тишина + страх + жар → вход", k=1)[0].score
     assert same == pytest.approx(1.0) and shuffled < 0.8
+
+
+def test_a_scene_from_text_keeps_its_sense_and_joins_the_candidates_by_it(e5_codec, tmp_path):
+    said = "Старый пёс воет на луну, пока деревня спит"
+    told = e5_codec.compress(text=said)
+    other = e5_codec.compress(["стол", "стул", "лампа"])
+    assert e5_codec.compress(text=said).code == told.code
+    number = int((told.code or "")[1:])
+    ids, senses = e5_codec.store.senses_since(0)
+    assert ids.tolist() == [number] and senses.shape == (1, 512)  # one, the first text's
+    # the gist handed on only the other scene: the kept sense brings the told one in,
+    # scored (gist + w·sense) / (1 + w) with its gist cosine read from its record
+    sense = Sense(e5_codec.store, lambda r: from_record(r, 1024), e5_codec.leaves)
+    cue = "an old dog howls at the moon over the sleeping village"
+    query = e5_codec.cue_vector(cue)
+    found = sense.recall([cue], query[None], np.array([[int(other.code[1:])]]), np.zeros((1, 1)), 2)
+    assert [h.scene.code for h in found[0]] == [told.code, other.code]
+    gist = float(query.astype(np.float64) @ e5_codec.gist(told)) / len(query)
+    cosine = float(sense.read([cue])[0] @ unit(senses.astype(np.float32))[0])
+    assert found[0][0].score == pytest.approx((gist + SENSE_WEIGHT * cosine) / (1 + SENSE_WEIGHT))
+    with Codec.open(tmp_path / "symbols.sqlite", embedder="hash") as symbols:
+        symbols.compress(text=said)
+        assert symbols.store.senses_since(0)[0].tolist() == []  # pure symbols keep no sense
 
 
 def test_recall_reranks_the_gist_hits_by_sense(e5_codec, tmp_path):

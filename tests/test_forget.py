@@ -53,6 +53,17 @@ def test_links_go_with_the_scene(memory):
             codec.show("Δ1")
 
 
+def test_a_kept_sense_goes_with_its_scene(memory):
+    with Codec.open(memory) as codec:
+        with codec.store.transaction():
+            codec.store.put_senses({1: bytes(512), 2: bytes(512)})
+            codec.store.put_senses({2: bytes([1]) * 512})  # a scene keeps its first sense
+        codec.store.forget([1])
+        ids, senses = codec.store.senses_since(0)
+        assert ids.tolist() == [2] and senses.shape == (1, 512) and not senses.any()
+        assert codec.store.senses_since(2)[0].tolist() == []
+
+
 def test_recall_in_another_process_stays_consistent(memory):
     with Codec.open(memory) as reader, Codec.open(memory) as writer:
         cue = reader.show("Δ1").vector

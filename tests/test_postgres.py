@@ -28,6 +28,8 @@ def source(tmp_path):
         codec.store.add_links(6, [1, 2], "condensed")
         codec.store.put_pulse("main", '{"t": 3}')
         codec.store.forget([4])
+        with codec.store.transaction():
+            codec.store.put_senses({1: bytes(512), 6: bytes(range(256)) * 2})
     return path
 
 
@@ -102,6 +104,7 @@ def test_an_export_of_the_migrated_memory_is_the_same_bytes_and_comes_back(
     for memory, file in ((source, "a.jsonl"), (url, "b.jsonl")):
         assert cli(capsys, "export", tmp_path / file, "--memory", memory)[0] == 0
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert (tmp_path / "a.jsonl").read_text().count('"sense"') == 2  # kept senses travel
     assert cli(capsys, "migrate", "--from", url, "--to", tmp_path / "back.sqlite")[0] == 0
     assert _listing(capsys, tmp_path / "back.sqlite") == _listing(capsys, source)
 

@@ -37,7 +37,13 @@ def source(tmp_path):
         codec.compress(NESTED)
         codec.store.add_links(5, [1, 2], "condensed")
         codec.store.put_pulse("pulse Δ1", json.dumps({"tick": 3}))
+        with codec.store.transaction():  # as a scene compressed from text keeps its text's
+            codec.store.put_senses({2: SENSE})
     return path
+
+
+SENSE = bytes(range(256)) * 2
+"""A kept sense: 512 int8s."""
 
 
 def test_export_import_export_gives_the_same_bytes(source, tmp_path, capsys):
@@ -55,8 +61,18 @@ def test_export_import_export_gives_the_same_bytes(source, tmp_path, capsys):
     header = json.loads(lines[0])
     assert header["settings"] == {"dim": 1024, "seed": 0, "alpha": 0.7, "embedder": "hash"}
     assert header["last_code"] == 5 and len(lines) == 1 + 10 + 5 + 2 + 1
+    assert [json.loads(x).get("sense") for x in lines[11:16]] == [
+        None,
+        base64.b64encode(SENSE).decode(),
+        None,
+        None,
+        None,
+    ]
     status, out, _ = cli(capsys, "import", first, "--memory", tmp_path / "b.sqlite", "--json")
     assert status == 0 and json.loads(out)["scenes"] == 5
+    with Codec.open(tmp_path / "b.sqlite") as codec:
+        ids, senses = codec.store.senses_since(0)
+    assert ids.tolist() == [2] and senses.tobytes() == SENSE
     assert cli(capsys, "export", again, "--memory", tmp_path / "b.sqlite")[0] == 0
     assert again.read_bytes() == first.read_bytes()
 

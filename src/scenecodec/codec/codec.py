@@ -79,7 +79,9 @@ class Codec:
         self._index = store.index("vector")
         self._gists = store.index("gist")
         self._names = Names(store)
-        self._sense = None if s.embedder == "hash" else Sense()  # pure symbols: gist alone
+        self._sense = (  # pure symbols: gist alone
+            None if s.embedder == "hash" else Sense(store, self._encoder.scene, self.leaves)
+        )
 
     @classmethod
     def open(
@@ -146,7 +148,11 @@ class Codec:
             concepts, reading = self._names.read(concepts, anchor)
         formula = read_formula(concepts, None if reading else anchor)
         with self._atoms.writing(formula.leaves()) as atoms:
-            return replace(self._encoder.build(formula, atoms, store=True), reading=reading)
+            scene = self._encoder.build(formula, atoms, store=True)
+            number = parse_code(scene.code or "")
+            if text is not None and self._sense is not None and number is not None:
+                self._sense.keep(number, text)
+        return replace(scene, reading=reading)
 
     def compress_many(
         self, items: Iterable[str | Sequence[str] | Formula], *, progress: Progress | None = None
@@ -293,29 +299,24 @@ class Codec:
         if k < 1:
             raise InputError(f"k must be 1 or more, got {k}")
         found = [self._cue(c) for c in cues]
-        out: list[list[Recalled]] = [[] for _ in cues]
+        out: dict[int, list[Recalled]] = {}
         for index in {id(q.index): q.index for q in found}.values():
-            rows = [n for n, q in enumerate(found) if q.index is index]
-            wide = self._sense is not None and any(found[n].sense for n in rows)
+            rows, sense = [n for n, q in enumerate(found) if q.index is index], self._sense
+            sensed = [j for j, n in enumerate(rows) if found[n].sense] if sense else []
             index.refresh(self.store)
-            ids, sims = index.search(
-                np.stack([found[n].vector for n in rows]), max(k, CANDIDATES) if wide else k
-            )
-            records = {r.id: r for r in self.store.iter_records(np.unique(ids).tolist())}
-            scenes = {i: self._encoder.scene(r) for i, r in records.items()}
-            for n, row, sim in zip(rows, ids.tolist(), sims.tolist(), strict=True):
-                hits = [
-                    Recalled(scenes[i], float(s))
-                    for i, s in zip(row, sim, strict=True)
-                    if i in scenes
-                ]
-                sense = found[n].sense
-                if self._sense is None or sense is None:
-                    out[n] = hits[:k]
-                    continue
-                leaves = [self.leaves(h.scene.formula) for h in hits]
-                out[n] = self._sense.rerank(sense, hits, leaves, k)
-        return out
+            queries = np.stack([found[n].vector for n in rows])
+            ids, sims = index.search(queries, max(k, CANDIDATES) if sensed else k)
+            if sense and sensed:
+                said = [found[rows[j]].sense or "" for j in sensed]
+                ranked = sense.recall(said, queries[sensed], ids[sensed], sims[sensed], k)
+                out.update((rows[j], r) for j, r in zip(sensed, ranked, strict=True))
+            plain = [j for j, n in enumerate(rows) if n not in out]
+            records = {r.id: r for r in self.store.iter_records(np.unique(ids[plain]).tolist())}
+            for j in plain:
+                hits = zip(ids[j].tolist(), sims[j].tolist(), strict=True)
+                kept = [(i, s) for i, s in hits if i in records][:k]
+                out[rows[j]] = [Recalled(self._encoder.scene(records[i]), s) for i, s in kept]
+        return [out[n] for n in range(len(cues))]
 
     def cue_vector(self, cue: Cue) -> np.ndarray:
         """The query vector ``(d,)`` for a recall cue (see :meth:`recall`)."""

@@ -2,7 +2,7 @@
 
 Codes are ``AUTOINCREMENT`` row ids (:mod:`.sqlite`): SQLite keeps the highest id
 ever handed out in ``sqlite_sequence``, so after the newest scene is forgotten the
-next one still gets a new code. A forgotten scene's parts and links go with it; its
+next one still gets a new code. A forgotten scene's parts, links and sense go with it; its
 concepts and their atoms stay (other scenes may hold them, and a memory keeps every
 atom it made). A scene that is a part of another scene is forgotten only together
 with it. The count of scenes ever forgotten is kept in ``settings`` under
@@ -29,7 +29,7 @@ __all__ = ["forget", "forgotten"]
 
 
 def forget(db: Any, ids: Sequence[int], mark: str = "?") -> None:
-    """Delete the scenes ``ids`` with their parts and links, inside the caller's write
+    """Delete the scenes ``ids`` with their parts, links and senses, inside the caller's write
     transaction; :class:`NotFoundError` naming every missing id, or :class:`InputError`
     naming a scene that is a part of another one not forgotten with it, before
     anything is deleted. ``db`` is a SQLite connection, or a psycopg one with
@@ -52,6 +52,7 @@ def forget(db: Any, ids: Sequence[int], mark: str = "?") -> None:
         )
     db.execute(f"DELETE FROM links WHERE scene IN ({marks}) OR source IN ({marks})", wanted * 2)
     db.execute(f"DELETE FROM parts WHERE scene IN ({marks})", wanted)
+    db.execute(f"DELETE FROM text_senses WHERE scene IN ({marks})", wanted)
     db.execute(f"DELETE FROM scenes WHERE id IN ({marks})", wanted)
     db.execute(
         f"INSERT INTO settings VALUES ('forgotten', {mark}) ON CONFLICT (key) DO UPDATE"

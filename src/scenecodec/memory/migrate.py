@@ -160,6 +160,7 @@ def _restore_scenes(dest: PostgresStore, rows: Sequence[tuple[Any, ...]]) -> Non
                 for n, (phase, lemma, sub) in enumerate(r[8])
             ],
         )
+    dest.put_senses({r[0]: r[9] for r in fresh if r[9] is not None})
 
 
 def _restore_links(dest: PostgresStore, rows: Sequence[tuple[int, int, str]]) -> None:
@@ -179,8 +180,8 @@ def _restore_pulses(dest: PostgresStore, states: dict[str, str]) -> None:
 
 
 def _scene(x: dict[str, Any]) -> tuple[Any, ...]:
-    """``(code, formula, name, glyph, vector, gist, is_part, created, parts)`` of a scene
-    line; parts as ``(phase index, lemma or None, sub code or None)``."""
+    """``(code, formula, name, glyph, vector, gist, is_part, created, parts, sense or
+    None)`` of a scene line; parts as ``(phase index, lemma or None, sub code or None)``."""
     parts = [
         (PHASES.index(p["phase"]), p.get("lemma"), _code(p["sub"]) if "sub" in p else None)
         for p in x["parts"]
@@ -195,6 +196,7 @@ def _scene(x: dict[str, Any]) -> tuple[Any, ...]:
         bool(x["part"]),
         float(x["created"]),
         parts,
+        _bytes(x["sense"]) if "sense" in x else None,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from scenecodec.errors import StoreError
 from scenecodec.memory.pgdriver import LOCK, Absent, driver
-from scenecodec.memory.pgschema import APPLICATION, NAMESPACE, tables
+from scenecodec.memory.pgschema import ADDED, APPLICATION, NAMESPACE, tables
 from scenecodec.memory.schema import SCHEMA_VERSION
 from scenecodec.memory.store import Settings
 
@@ -55,6 +55,7 @@ def prepare(
         )
     stored = Settings.read(values)
     stored.check(wanted, required, where)
+    db.execute(ADDED)
     return stored
 
 

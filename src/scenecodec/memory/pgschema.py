@@ -15,13 +15,21 @@ CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION", "NAMESPACE", "tables"]
+__all__ = ["ADDED", "APPLICATION", "NAMESPACE", "tables"]
 
 NAMESPACE = "scenecodec"
 """The PostgreSQL schema a memory's tables live in: a database may hold other programs' tables."""
 
 APPLICATION = "scenecodec"
 """The ``application`` setting that marks the namespace as a scenecodec memory."""
+
+ADDED = """
+CREATE TABLE IF NOT EXISTS text_senses (
+    scene bigint PRIMARY KEY REFERENCES scenes (id),
+    sense bytea NOT NULL
+);
+"""
+"""Tables added within schema 3 (as :data:`.schema.ADDED`): made on open where missing."""
 
 
 def tables(dim: int) -> str:
@@ -67,4 +75,4 @@ CREATE TABLE links (
     PRIMARY KEY (scene, source, kind)
 );
 CREATE TABLE pulses (name text PRIMARY KEY, state text NOT NULL);
-"""
+{ADDED}"""

@@ -27,7 +27,7 @@ URL is opened, never by the core.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -47,7 +47,7 @@ from scenecodec.memory.pgindex import EF_SEARCH, PostgresIndex
 from scenecodec.memory.pgopening import prepare
 from scenecodec.memory.refusal import refused_by
 from scenecodec.memory.schema import PHASES
-from scenecodec.memory.store import PartRecord, SceneRecord, Settings, one_column
+from scenecodec.memory.store import PartRecord, SceneRecord, Settings, one_column, sense_rows
 
 __all__ = ["PostgresStore"]
 
@@ -185,6 +185,22 @@ class PostgresStore:
             (at_least, n),
         ).fetchone()
         return int(row[0])
+
+    def put_senses(self, senses: Mapping[int, bytes]) -> None:
+        """Keep ``{scene id: int8 sense}`` (inside :meth:`transaction`); a kept one stays."""
+        with self._db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO text_senses VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                list(senses.items()),
+            )
+
+    def senses_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids ``(n,)`` > ``after`` with a kept sense and the senses ``(n, s)`` int8."""
+        return sense_rows(
+            self.rows(
+                "SELECT scene, sense FROM text_senses WHERE scene > %s ORDER BY scene", (after,)
+            )
+        )
 
     def _ids(self, sql: str, records: Sequence[SceneRecord]) -> dict[str, int]:
         rows = self.rows(sql, ([r.formula for r in records],)) if records else []

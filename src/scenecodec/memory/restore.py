@@ -239,6 +239,9 @@ class _Restore:
             "UPDATE scenes SET is_part = 1 WHERE id = ?", [(r[0],) for r in rows if r[6]]
         )
         self._parts(fresh)
+        self.db.executemany(
+            "INSERT INTO text_senses VALUES (?, ?)", [(r[0], r[9]) for r in fresh if r[9]]
+        )
         self.added["scenes"] += len(fresh)
 
     def _parts(self, fresh: list[tuple[Any, ...]]) -> None:
@@ -262,7 +265,8 @@ class _Restore:
         )
 
     def _scene(self, where: str, x: dict[str, Any]) -> tuple[Any, ...]:
-        """``(id, formula, name, glyph, vector, gist, is_part, created, parts)`` of a line."""
+        """``(id, formula, name, glyph, vector, gist, is_part, created, parts, sense or
+        None)`` of a line."""
         number = _number(x.get("scene"), where)
         texts = [_text(where, x, k) for k in ("formula", "name", "glyph")]
         vector = _bytes(x.get("vector"), where, "vector", self.width)
@@ -279,7 +283,9 @@ class _Restore:
                 raise InputError(f"{where}: a part has a lemma or a sub-scene's code, one")
             sub = _number(p["sub"], where) if "sub" in p else None
             read.append((where, PHASES.index(p["phase"]), lemma, sub))
-        return (number, *texts, vector, gist, int(bool(x.get("part"))), float(created), read)
+        sense = _bytes(x["sense"], where, "sense") if "sense" in x else None
+        part = int(bool(x.get("part")))
+        return (number, *texts, vector, gist, part, float(created), read, sense)
 
     def _links(self, chunk: list[Line]) -> None:
         rows = [

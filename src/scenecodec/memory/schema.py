@@ -5,7 +5,7 @@
 >>> _ = db.executescript(SCHEMA + ADDED)
 >>> tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
 >>> sorted(name for (name,) in tables if not name.startswith("sqlite_"))
-['concepts', 'links', 'parts', 'pulses', 'scenes', 'settings']
+['concepts', 'links', 'parts', 'pulses', 'scenes', 'settings', 'text_senses']
 """
 
 __all__ = ["ADDED", "APPLICATION_ID", "PHASES", "SCHEMA", "SCHEMA_VERSION"]
@@ -58,5 +58,11 @@ CREATE TABLE IF NOT EXISTS links (
     PRIMARY KEY (scene, source, kind)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pulses (name TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS text_senses (
+    scene INTEGER PRIMARY KEY REFERENCES scenes(id),
+    sense BLOB NOT NULL
+);
 """
-"""Tables added within schema 3: created on open where missing, so older files gain them."""
+"""Tables added within schema 3: created on open where missing, so older files gain them.
+``text_senses`` keeps, for a scene compressed from text, the sense of that text
+(:mod:`scenecodec.codec.rerank`): int8 bytes, one row a scene, its first text's."""

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ from scenecodec.memory.index import SceneIndex
 from scenecodec.memory.opening import Missing, connect
 from scenecodec.memory.refusal import refusal, refused, rollback
 from scenecodec.memory.schema import PHASES
-from scenecodec.memory.store import PartRecord, SceneRecord, Settings, one_column
+from scenecodec.memory.store import PartRecord, SceneRecord, Settings, one_column, sense_rows
 
 __all__ = ["Missing", "SQLiteStore"]
 
@@ -179,6 +179,17 @@ class SQLiteStore:
             [row for r in fresh for row in r.part_rows(ids[r.formula], concept)],
         )
         return [ids[r.formula] for r in records]
+
+    def put_senses(self, senses: Mapping[int, bytes]) -> None:
+        """Keep ``{scene id: int8 sense}`` (inside :meth:`transaction`); a kept one stays."""
+        self._db.executemany("INSERT OR IGNORE INTO text_senses VALUES (?, ?)", senses.items())
+
+    def senses_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids ``(n,)`` > ``after`` with a kept sense and the senses ``(n, s)`` int8."""
+        rows = self._db.execute(
+            "SELECT scene, sense FROM text_senses WHERE scene > ? ORDER BY scene", (after,)
+        ).fetchall()
+        return sense_rows(rows)
 
     def _lookup(self, sql: str, keys: list[str]) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -23,7 +23,7 @@ import numpy as np
 from scenecodec.errors import StoreError
 from scenecodec.memory.schema import PHASES
 
-__all__ = ["Index", "PartRecord", "SceneRecord", "Settings", "Store", "one_column"]
+__all__ = ["Index", "PartRecord", "SceneRecord", "Settings", "Store", "one_column", "sense_rows"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,19 @@ def one_column(name: str | None, glyph: str | None, formula: str | None) -> tupl
     return given[0]
 
 
+def sense_rows(rows: Sequence[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    """Ids ``(n,)`` int64 and senses ``(n, s)`` int8 of ``(scene id, sense bytes)`` rows
+    (:meth:`Store.senses_since`).
+
+    >>> ids, senses = sense_rows([(3, bytes([1, 255])), (5, bytes([2, 0]))])
+    >>> ids.tolist(), senses.tolist()
+    ([3, 5], [[1, -1], [2, 0]])
+    """
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    flat = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.int8)
+    return ids, flat.reshape(len(rows), -1 if rows else 0)
+
+
 class Index(Protocol):
     """What recall searches: the scenes' vectors (or gists) of one store."""
 
@@ -192,6 +205,16 @@ class Store(Protocol):
         """Store scenes (their ``id`` is ignored; their concepts must have atoms) and return
         their ids in order; a formula already stored keeps its id. ``parts_of_another``
         marks sub-scenes, which decoding then knows as items."""
+        ...
+
+    def put_senses(self, senses: Mapping[int, bytes]) -> None:
+        """Keep ``{scene id: sense}``, the int8 sense of the text each scene was
+        compressed from (inside :meth:`transaction`); a scene's first sense stays."""
+        ...
+
+    def senses_since(self, after: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scene ids ``(n,)`` int64 > ``after`` that have a kept sense, and the senses
+        ``(n, s)`` int8, by id."""
         ...
 
     def get(self, scene_id: int) -> SceneRecord | None:

@@ -14,7 +14,8 @@ machine's embedder would make of its words. One JSON object a line, in this orde
   "embedding": …}`` (base64 of the packed atom and of the float32 embedding);
 * every scene, by code: ``{"scene": "Δ1", "formula", "name", "glyph", "vector": …,
   "gist": …, "part": bool, "created": unix time, "parts": [{"phase", "lemma"} or
-  {"phase", "sub": "Δk"}]}``;
+  {"phase", "sub": "Δk"}]}``, and ``"sense": …`` (base64 of the int8 sense of the text
+  it was compressed from, :mod:`scenecodec.codec.rerank`) where it has one;
 * the links between scenes (``{"link", "source", "kind"}``) and the kept pulses
   (``{"pulse": name, "state": …}``).
 
@@ -124,7 +125,8 @@ def export_lines(db: Any, mark: str = "?") -> Iterator[list[dict[str, Any]]]:
     while rows := atoms.fetchmany(CHUNK):
         yield [{"atom": w, "bits": _b64(a), "embedding": _b64(e)} for w, a, e in rows]
     scenes = db.execute(
-        "SELECT id, formula, name, glyph, vector, gist, is_part, created FROM scenes ORDER BY id"
+        "SELECT id, formula, name, glyph, vector, gist, is_part, created, t.sense FROM scenes"
+        " LEFT JOIN text_senses t ON t.scene = scenes.id ORDER BY id"
     )
     while rows := scenes.fetchmany(CHUNK):
         parts: dict[int, list[dict[str, str]]] = {r[0]: [] for r in rows}
@@ -147,8 +149,9 @@ def export_lines(db: Any, mark: str = "?") -> Iterator[list[dict[str, Any]]]:
                 "part": bool(p),
                 "created": c,
                 "parts": parts[i],
+                **({} if t is None else {"sense": _b64(t)}),
             }
-            for i, f, n, g, v, e, p, c in rows
+            for i, f, n, g, v, e, p, c, t in rows
         ]
     links = db.execute("SELECT scene, source, kind FROM links ORDER BY scene, source, kind")
     yield [{"link": f"Δ{a}", "source": f"Δ{b}", "kind": k} for a, b, k in links]
