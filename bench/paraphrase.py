@@ -22,6 +22,7 @@ of a text too and a cue must tell its text from theirs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import tempfile
 from pathlib import Path
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from common import HERE, machine, nouns, table
-from scenecodec import Codec
+from scenecodec import Codec, InputError
 from scenecodec.language.embed import E5Embedder
 
 KINDS = ("ru", "en", "cross")
@@ -105,7 +106,8 @@ def main() -> None:
             if fresh:
                 codec.compress_many([" + ".join(d) for d in distractors])
                 for n, sentence in enumerate(corpus_sentences() if args.texts else []):
-                    codec.compress(text=sentence)
+                    with contextlib.suppress(InputError):  # "Let him.": no content words
+                        codec.compress(text=sentence)
                     if n % 1000 == 999:
                         print(f"{n + 1} sentences stored", flush=True)
             codes = [codec.compress(text=stored).code or "" for stored, _, _ in data]

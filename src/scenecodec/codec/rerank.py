@@ -13,8 +13,8 @@ SENSE_WEIGHT)``. The gist knows which concepts a scene holds; the sentence encod
 knows that *знойное безмолвие* and *a sweltering quiet* say what *жар тишина* says, in
 either language, and the kept sense knows what the text said beyond the 3–7 concepts
 the scene holds. On ``bench/paraphrase.py`` (10,000 other scenes, an e5 memory) the
-held-out cues found their scene first 0.51 of the time with the gist's candidates
-read from their concepts alone, 0.84 with kept senses (docs/benchmarks.md, issue 16).
+held-out cues found their scene first 0.52 of the time with the gist's candidates
+read from their concepts alone, 0.87 with kept senses (docs/benchmarks.md, issue 16).
 
 >>> import tempfile, pathlib
 >>> from scenecodec import Codec
