@@ -13,10 +13,11 @@ Backends:
   translations together, and a word's translation is its nearest neighbour far
   more often than with e5: for 144 English words against 2,012 Russian nouns,
   0.90 of the time against e5's 0.69 (``bench/translation.py``); about 1 ms a word
-  on 2 cores, where e5 takes 20. Recall's sense re-ranking reads with it whatever the
-  memory's embedder (:mod:`scenecodec.codec.rerank`). As a memory's embedder it
-  recalls across languages better (docs/benchmarks.md, issue 16), but the
-  expansion's thresholds were tuned on e5 and read the seed scene differently on it.
+  on 2 cores, where e5 takes about 5 in a batch. Recall's senses are read with it
+  whatever the memory's embedder (:mod:`scenecodec.codec.rerank`). As a memory's
+  embedder it recalls no better than e5 once texts keep their senses (docs/benchmarks.md,
+  issue 16), and the expansion's thresholds were tuned on e5 and read the seed scene
+  differently on it.
 * ``navec``: the Russian word vectors (250,000 words, 300 dims) bundled inside
   the ``natasha`` package (``pip install 'scenecodec[navec]'``); a text is the
   mean of its words' vectors; a word navec does not know (every English word)
