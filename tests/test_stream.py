@@ -91,6 +91,8 @@ def test_stream_reads_a_text_into_scenes(e5_codec):
     assert "санки" in line.segments[0]["scene"]["formula"]
     assert "кредит" in line.segments[1]["scene"]["formula"]
     assert e5_codec.count() >= 2
+    codes = [f"Δ{i}" for i in e5_codec.store.senses_since(0)[0].tolist()]
+    assert codes == [s["scene"]["code"] for s in line.segments]  # each part keeps its sense
     with pytest.raises(InputError, match="empty text"):
         stream(e5_codec, "   ")
 

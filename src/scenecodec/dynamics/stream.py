@@ -203,11 +203,13 @@ def stream(
 ) -> Timeline:
     """Read ``text`` as a stream of scenes into ``codec``'s memory: cut it where the
     meaning shifts (:func:`segment`; ``gamma``: how readily), compress and store each
-    part, and run the pulse across them, one tick a sentence — each sentence presents
-    its part's scene — so that the lifecycle decides what recurs, holds, fades or
-    condenses. Returns the pulse's :class:`~scenecodec.dynamics.timeline.Timeline`
-    with ``segments``; the state is kept under ``name`` (default ``"stream Δn"``, the
-    first scene's code). ``progress`` is called as ``("reading", lemmas embedded, lemmas)``,
+    part from its text (so that its scene keeps the text's sense, and a paraphrase
+    recalls it: :mod:`~scenecodec.codec.rerank`), and run the pulse across them, one
+    tick a sentence — each sentence presents its part's scene — so that the lifecycle
+    decides what recurs, holds, fades or condenses. Returns the pulse's
+    :class:`~scenecodec.dynamics.timeline.Timeline` with ``segments``; the state is
+    kept under ``name`` (default ``"stream Δn"``, the first scene's code). ``progress``
+    is called as ``("reading", lemmas embedded, lemmas)``,
     ``("segmenting", cuts placed, cuts)``, then ``("stream", parts done, parts)``.
 
     >>> import tempfile, pathlib
@@ -227,14 +229,17 @@ def stream(
         raise InputError("no sentences in the text")
     cuts = segment(vectors(codec.atoms.embedder, found, progress), gamma, progress)
     parts = [found[a:b] for a, b in itertools.pairwise([*cuts, len(found)])]
-    # every part read before one is stored: a part that cannot be read stores nothing
-    formulas = [codec.concepts(" ".join(s.text for s in part)).formula for part in parts]
-    scenes = [codec.compress(formulas[0])]
+    # every part read before one is stored: a part that cannot be read stores nothing;
+    # each is stored from its text, so its scene keeps the text's sense (recall by it)
+    texts = [" ".join(s.text for s in part) for part in parts]
+    for said in texts:
+        codec.concepts(said)
+    scenes = [codec.compress(text=texts[0])]
     first = str(scenes[0].code)
     running = Pulse.start(codec, first, name=name or f"stream {first}")
     for n in range(len(parts)):
         if n:
-            scenes.append(codec.compress(formulas[n]))
+            scenes.append(codec.compress(text=texts[n]))
             running.learn(scenes[-1])
         for _ in parts[n][1 if n == 0 else 0 :]:  # one tick a sentence
             running.step(scenes[-1])

@@ -4,7 +4,8 @@ A corpus is a folder (every ``*.txt`` under it, by path; a document's name is it
 in the folder) or a JSON-lines file (one ``{"id": …, "text": …}`` a line; without an
 ``id`` a document is named by its line number). Each document is read by the stream
 reader (:func:`~scenecodec.dynamics.stream.stream`): cut where its meaning shifts, each
-part compressed and stored, its pulse kept under ``document NAME``.
+part compressed from its text and stored with the text's sense, its pulse kept under
+``document NAME``.
 
 That kept pulse is the mark of a document done: an ingest run again (after a crash, or
 over a corpus that grew) skips the documents whose mark is there. A document cut off by
