@@ -323,6 +323,12 @@ def test_a_scene_from_text_keeps_its_sense_and_joins_the_candidates_by_it(e5_cod
     number = int((told.code or "")[1:])
     ids, senses = e5_codec.store.senses_since(0)
     assert ids.tolist() == [number] and senses.shape == (1, 512)  # one, the first text's
+    # a scene stored from its concepts first keeps no sense when a text gives it again:
+    # senses come only with new scenes, so a process that read them by id misses none
+    later = "Над рекой стелется туман, собака лает вдали"
+    e5_codec.compress(e5_codec.concepts(later).formula)
+    e5_codec.compress(text=later)
+    assert e5_codec.store.senses_since(0)[0].tolist() == [number]
     # the gist handed on only the other scene: the kept sense brings the told one in,
     # scored (gist + w·sense) / (1 + w) with its gist cosine read from its record
     sense = Sense(e5_codec.store, lambda r: from_record(r, 1024), e5_codec.leaves)

@@ -191,7 +191,18 @@ def unprivileged():
         pytest.skip("cannot drop root's file-mode override here")
 
 
-def test_a_read_only_memory_reads_and_refuses_writes_by_name(memory, unprivileged):
+def made_before_senses(memory):
+    """The memory as a file made before scenes kept senses: no ``text_senses`` table."""
+    db = sqlite3.connect(memory)
+    db.execute("DROP TABLE text_senses")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["today", "made-before-senses"])
+def test_a_read_only_memory_reads_and_refuses_writes_by_name(memory, unprivileged, older):
+    if older:
+        made_before_senses(memory)
     before = state(memory)
     memory.chmod(0o444)
     try:
@@ -205,7 +216,10 @@ def test_a_read_only_memory_reads_and_refuses_writes_by_name(memory, unprivilege
     assert state(memory) == before
 
 
-def test_a_read_only_directory_reads_and_refuses_writes_by_name(memory, unprivileged):
+@pytest.mark.parametrize("older", [False, True], ids=["today", "made-before-senses"])
+def test_a_read_only_directory_reads_and_refuses_writes_by_name(memory, unprivileged, older):
+    if older:
+        made_before_senses(memory)
     before = state(memory)
     memory.parent.chmod(0o555)
     try:

@@ -5,6 +5,7 @@ killed) is tested once, on both: the ``memory`` fixture of conftest.py.
 """
 
 import json
+from urllib.parse import urlparse
 
 import httpx
 import psycopg
@@ -137,6 +138,25 @@ def test_reading_a_database_with_no_memory_makes_none(postgres, capsys):
         assert db.execute(
             "SELECT count(*) FROM pg_namespace WHERE nspname = 'scenecodec'"
         ).fetchone() == (0,)
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["today", "made-before-senses"])
+def test_a_reader_that_may_not_write_reads_the_memory(postgres, older):
+    url = postgres()
+    with Codec.open(url, embedder="hash") as codec:
+        codec.compress(["снег", "мороз", "тишина"])
+    role = f"reader_{urlparse(url).path.strip('/')}"
+    with psycopg.connect(url, autocommit=True) as db:
+        if older:  # a memory made before scenes kept senses
+            db.execute("DROP TABLE scenecodec.text_senses")
+        db.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'r'")
+        db.execute(f"GRANT USAGE ON SCHEMA scenecodec TO {role}")
+        db.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA scenecodec TO {role}")
+    reader = url.replace("postgres:@", f"{role}:r@")
+    assert reader != url
+    with Codec.open(reader, missing="error") as codec:
+        assert [s.formula for s in codec.scenes()] == ["снег + мороз + тишина"]
+        assert codec.recall(["снег"], k=1)[0].scene.code == "Δ1"
 
 
 def test_another_programs_schema_is_refused_and_left_alone(postgres):

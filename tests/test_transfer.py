@@ -44,6 +44,7 @@ def source(tmp_path):
 
 SENSE = bytes(range(256)) * 2
 """A kept sense: 512 int8s."""
+SENSE_B64 = base64.b64encode(SENSE).decode()
 
 
 def test_export_import_export_gives_the_same_bytes(source, tmp_path, capsys):
@@ -63,7 +64,7 @@ def test_export_import_export_gives_the_same_bytes(source, tmp_path, capsys):
     assert header["last_code"] == 5 and len(lines) == 1 + 10 + 5 + 2 + 1
     assert [json.loads(x).get("sense") for x in lines[11:16]] == [
         None,
-        base64.b64encode(SENSE).decode(),
+        SENSE_B64,
         None,
         None,
         None,
@@ -205,6 +206,12 @@ def _broken(lines):
         "format 9": [json.dumps({**head, "version": 9}), *lines[1:]],
         "in order": [lines[0], lines[-1], *lines[1:-1]],
         "no atom line": [lines[0], *[x for x in lines[1:] if '"atom": "жар"' not in x]],
+        "sense has 2 bytes": [*lines[:12], lines[12].replace(SENSE_B64, "AAA="), *lines[13:]],
+        "sense is not base64": [
+            *lines[:12],
+            json.dumps({**json.loads(lines[12]), "sense": None}, ensure_ascii=False),
+            *lines[13:],
+        ],
     }
 
 
@@ -219,6 +226,8 @@ def _broken(lines):
         "format 9",
         "in order",
         "no atom line",
+        "sense has 2 bytes",
+        "sense is not base64",
     ],
 )
 def test_a_broken_export_is_one_line_and_leaves_no_memory(source, tmp_path, capsys, case):

@@ -131,8 +131,8 @@ class Codec:
         the concepts of free ``text`` (see :meth:`concepts`); store the scene.
 
         Returns the stored :class:`Scene`; a scene whose formula is already stored
-        comes back with its existing code. An ``anchor`` given with ``text``
-        replaces the one chosen from the text.
+        comes back with its existing code. An ``anchor`` given with ``text`` replaces
+        the one chosen from the text; a new scene of ``text`` keeps its sense.
         """
         if (concepts is None) == (text is None):
             raise InputError("give concepts or text, one of the two")
@@ -147,11 +147,12 @@ class Codec:
         if isinstance(concepts, str) and classify(concepts) == "name":
             concepts, reading = self._names.read(concepts, anchor)
         formula = read_formula(concepts, None if reading else anchor)
-        with self._atoms.writing(formula.leaves()) as atoms:
+        told = self._sense.told(text) if text is not None and self._sense else None
+        with self._atoms.writing(formula.leaves()) as atoms:  # a new scene keeps its sense
+            new = told is not None and not self.store.find(formula=formula.render())
             scene = self._encoder.build(formula, atoms, store=True)
-            number = parse_code(scene.code or "")
-            if text is not None and self._sense is not None and number is not None:
-                self._sense.keep(number, text)
+            if new and told is not None and (number := parse_code(scene.code or "")):
+                self.store.put_senses({number: told})
         return replace(scene, reading=reading)
 
     def compress_many(

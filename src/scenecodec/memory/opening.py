@@ -29,7 +29,7 @@ from typing import Literal
 
 from scenecodec.errors import StoreError
 from scenecodec.memory.refusal import refusal, rollback
-from scenecodec.memory.schema import ADDED, APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+from scenecodec.memory.schema import ADDED, APPLICATION_ID, SCHEMA, SCHEMA_VERSION, temporary
 from scenecodec.memory.store import Settings
 
 __all__ = ["Missing", "connect"]
@@ -103,7 +103,12 @@ def _prepare(
             f"version {SCHEMA_VERSION} (move the file away to start a new memory)"
         )
     for statement in filter(str.strip, ADDED.split(";")):
-        db.execute(statement)
+        try:
+            db.execute(statement)
+        except sqlite3.OperationalError as e:  # a read-only file made before the table
+            if e.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+                raise
+            db.execute(temporary(statement))  # read as empty; every write is refused anyway
     values = dict(db.execute("SELECT key, value FROM settings"))
     stored = Settings.read(values)
     stored.check(wanted, required, path)

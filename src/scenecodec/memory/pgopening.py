@@ -14,7 +14,7 @@ from typing import Any
 from scenecodec.errors import StoreError
 from scenecodec.memory.pgdriver import LOCK, Absent, driver
 from scenecodec.memory.pgschema import ADDED, APPLICATION, NAMESPACE, tables
-from scenecodec.memory.schema import SCHEMA_VERSION
+from scenecodec.memory.schema import SCHEMA_VERSION, temporary
 from scenecodec.memory.store import Settings
 
 __all__ = ["exists", "prepare"]
@@ -55,8 +55,21 @@ def prepare(
         )
     stored = Settings.read(values)
     stored.check(wanted, required, where)
-    db.execute(ADDED)
+    if db.execute(f"SELECT to_regclass('{NAMESPACE}.text_senses')").fetchone()[0] is None:
+        _add(db)
     return stored
+
+
+def _add(db: Any) -> None:
+    """Make the tables added within this schema version (under the memory's lock), or,
+    where this connection may not write, read them as empty temporary ones."""
+    errors = driver().errors
+    try:
+        with db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
+            db.execute(ADDED)
+    except (errors.InsufficientPrivilege, errors.ReadOnlySqlTransaction):
+        db.execute(temporary(ADDED))
 
 
 def _create(db: Any, settings: Settings) -> None:

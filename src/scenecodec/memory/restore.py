@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from scenecodec.errors import InputError, StoreError
-from scenecodec.memory.schema import PHASES, SCHEMA_VERSION
+from scenecodec.memory.schema import PHASES, SCHEMA_VERSION, SENSE_BYTES
 from scenecodec.memory.sqlite import SQLiteStore
 from scenecodec.memory.store import Settings
 from scenecodec.memory.transfer import CHUNK, FORMAT_VERSION, KINDS, TABLES
@@ -283,7 +283,7 @@ class _Restore:
                 raise InputError(f"{where}: a part has a lemma or a sub-scene's code, one")
             sub = _number(p["sub"], where) if "sub" in p else None
             read.append((where, PHASES.index(p["phase"]), lemma, sub))
-        sense = _bytes(x["sense"], where, "sense") if "sense" in x else None
+        sense = _sense(x["sense"], where) if "sense" in x else None
         part = int(bool(x.get("part")))
         return (number, *texts, vector, gist, part, float(created), read, sense)
 
@@ -354,6 +354,13 @@ def _number(code: object, where: str) -> int:
     if found is None:
         raise InputError(f"{where}: {code!r} is not a Δ-code")
     return int(found[1])
+
+
+def _sense(text: object, where: str) -> bytes:
+    """The bytes of a scene line's ``sense``: base64 of :data:`.schema.SENSE_BYTES`."""
+    if not isinstance(text, str):
+        raise InputError(f"{where}: sense is not base64")
+    return _bytes(text, where, "sense", SENSE_BYTES)
 
 
 def _bytes(text: object, where: str, what: str, size: int | None = None) -> bytes:

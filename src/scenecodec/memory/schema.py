@@ -8,7 +8,17 @@
 ['concepts', 'links', 'parts', 'pulses', 'scenes', 'settings', 'text_senses']
 """
 
-__all__ = ["ADDED", "APPLICATION_ID", "PHASES", "SCHEMA", "SCHEMA_VERSION"]
+import re
+
+__all__ = [
+    "ADDED",
+    "APPLICATION_ID",
+    "PHASES",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SENSE_BYTES",
+    "temporary",
+]
 
 APPLICATION_ID = 0x5343454E  # "SCEN"
 SCHEMA_VERSION = 3
@@ -65,4 +75,20 @@ CREATE TABLE IF NOT EXISTS text_senses (
 """
 """Tables added within schema 3: created on open where missing, so older files gain them.
 ``text_senses`` keeps, for a scene compressed from text, the sense of that text
-(:mod:`scenecodec.codec.rerank`): int8 bytes, one row a scene, its first text's."""
+(:mod:`scenecodec.codec.rerank`): :data:`SENSE_BYTES` int8s, one row a scene, kept
+when the scene is first stored. A read-only file made before a table was added reads
+it as empty (:func:`temporary`)."""
+
+SENSE_BYTES = 512
+"""A kept sense's size: the sentence encoder's 512 dimensions, an int8 each."""
+
+
+def temporary(statement: str) -> str:
+    """An :data:`ADDED` table as an empty temporary one (no references: a temporary
+    table may not name a stored one), for a memory that cannot be written.
+
+    >>> temporary("CREATE TABLE IF NOT EXISTS t (a INTEGER REFERENCES s(id), b BLOB)")
+    'CREATE TEMP TABLE IF NOT EXISTS t (a INTEGER, b BLOB)'
+    """
+    temp = statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1)
+    return re.sub(r" REFERENCES \w+ ?\(\w+\)", "", temp)
