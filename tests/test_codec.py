@@ -5,7 +5,7 @@ import pytest
 
 from scenecodec import Codec, InputError, NotFoundError, StoreError, expand
 from scenecodec.algebra import hv
-from scenecodec.codec.rerank import SENSE_WEIGHT, Sense
+from scenecodec.codec.rerank import READ_CHARS, SENSE_WEIGHT, Sense
 from scenecodec.codec.scene import from_record
 from scenecodec.language.centre import unit
 from scenecodec.language.embed import E5Embedder
@@ -339,6 +339,8 @@ def test_a_scene_from_text_keeps_its_sense_and_joins_the_candidates_by_it(e5_cod
     gist = float(query.astype(np.float64) @ e5_codec.gist(told)) / len(query)
     cosine = float(sense.read([cue])[0] @ unit(senses.astype(np.float32))[0])
     assert found[0][0].score == pytest.approx((gist + SENSE_WEIGHT * cosine) / (1 + SENSE_WEIGHT))
+    long = said * (READ_CHARS // len(said) + 2)  # a long text is read from its opening
+    assert np.array_equal(sense.read([long]), sense.read([long[:READ_CHARS]]))
     with Codec.open(tmp_path / "symbols.sqlite", embedder="hash") as symbols:
         symbols.compress(text=said)
         assert symbols.store.senses_since(0)[0].tolist() == []  # pure symbols keep no sense

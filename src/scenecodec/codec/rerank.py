@@ -40,7 +40,15 @@ from scenecodec.language.embed import USEEmbedder
 from scenecodec.memory import Index
 from scenecodec.memory.store import SceneRecord, Store
 
-__all__ = ["CANDIDATES", "SENSE_WEIGHT", "KeptSenses", "Query", "Sense", "quantise"]
+__all__ = [
+    "CANDIDATES",
+    "READ_CHARS",
+    "SENSE_WEIGHT",
+    "KeptSenses",
+    "Query",
+    "Sense",
+    "quantise",
+]
 
 CANDIDATES = 100
 """How many scenes each of the two searches hands on: on a ``use`` memory the gist's
@@ -51,6 +59,11 @@ SENSE_WEIGHT = 2.0
 paraphrase sets' texts and 10,000 other scenes, 1 gave the bench set's top-1 0.883, 2
 and 4 0.933, 8 0.900; the held-out set, never tuned on, agreed (0.789, 0.844, 0.833,
 0.833)."""
+
+READ_CHARS = 4_000
+"""How much of a text its sense is read from: the encoder's time grows with the text
+(0.45 s for 20,000 characters, 5.3 s for 200,000, on 2 cores), and a text's opening
+paragraphs say what it is about."""
 
 
 def quantise(senses: np.ndarray) -> list[bytes]:
@@ -137,8 +150,9 @@ class Sense:
     kept: KeptSenses = field(default_factory=KeptSenses)
 
     def read(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit senses ``(n, 512)`` float32 of ``texts``."""
-        return unit(self.encoder.raw(list(texts)))
+        """Unit senses ``(n, 512)`` float32 of ``texts``, each read from its first
+        :data:`READ_CHARS` characters."""
+        return unit(self.encoder.raw([t[:READ_CHARS] for t in texts]))
 
     def told(self, text: str) -> bytes:
         """The sense of ``text`` to keep with its scene (512 int8s,
@@ -156,8 +170,7 @@ class Sense:
         self.kept.refresh(self.store)
         near = self.kept.search(senses, CANDIDATES)
         wanted = np.unique(np.concatenate([ids.ravel(), near.ravel()])).tolist()
-        records = {r.id: r for r in self.store.iter_records(wanted)}
-        scenes = {i: self.scene(r) for i, r in records.items() if i is not None}
+        records = {r.id: r for r in self.store.iter_records(wanted) if r.id is not None}
         out = []
         for n, sense in enumerate(senses):
             gist = {i: s for i, s in zip(ids[n].tolist(), sims[n].tolist(), strict=True)}
@@ -165,8 +178,8 @@ class Sense:
             if extra:
                 packed = np.frombuffer(b"".join(records[i].gist for i in extra), np.uint8)
                 gist.update(zip(extra, _cosines(gists[n], packed).tolist(), strict=True))
-            found = [i for i in gist if i in scenes]
-            out.append(self._ranked(sense, found, gist, scenes, k))
+            found = [i for i in gist if i in records]
+            out.append(self._ranked(sense, found, gist, records, k))
         return out
 
     def _ranked(
@@ -174,18 +187,18 @@ class Sense:
         sense: np.ndarray,
         found: list[int],
         gist: dict[int, float],
-        scenes: dict[int, Scene],
+        records: dict[int, SceneRecord],
         k: int,
     ) -> list[Recalled]:
         kept = self.kept.rows(found)
         unkept = [i for i in found if i not in kept]
         if unkept:
-            read = self.read([" ".join(self.leaves(scenes[i].formula)) for i in unkept])
+            read = self.read([" ".join(self.leaves(records[i].formula)) for i in unkept])
             kept.update(zip(unkept, read, strict=True))
         both = [(gist[i], float(kept[i] @ sense)) for i in found]
         score = np.array([(g + SENSE_WEIGHT * s) / (1.0 + SENSE_WEIGHT) for g, s in both])
         order = np.argsort(-score, kind="stable")[:k]
-        return [Recalled(scenes[found[j]], float(score[j])) for j in order]
+        return [Recalled(self.scene(records[found[j]]), float(score[j])) for j in order]
 
 
 def _cosines(query: np.ndarray, packed: np.ndarray) -> np.ndarray:
