@@ -166,3 +166,25 @@ def test_parts_of_speech_in_context(text, lemmas):
 )
 def test_negation_is_kept_with_the_word_it_negates(text, lemmas):
     assert _read(text) == lemmas
+
+
+@pytest.mark.parametrize(
+    ("text", "lemmas"),
+    [
+        (
+            "по железной дороге шёл поезд",
+            [("железная дорога", "NOUN"), ("идти", "VERB"), ("поезд", "NOUN")],
+        ),
+        (
+            "an old man feeds the pigeons",
+            [("old man", "NOUN"), ("feed", "VERB"), ("pigeon", "NOUN")],
+        ),
+        ("two old women", [("old woman", "NOUN")]),  # any inflected form finds the entry
+        ("the full moon rose", [("full moon", "NOUN"), ("rise", "VERB")]),
+        ("железная, дорога", [("железный", "ADJ"), ("дорога", "NOUN")]),  # never across commas
+        ("тёплый свет", [("тёплый", "ADJ"), ("свет", "NOUN")]),  # not in the dictionary
+        ("бить баклуши", [("бить", "VERB"), ("баклуша", "NOUN")]),  # an idiom, not a thing
+    ],
+)
+def test_a_dictionary_phrase_is_one_concept(text, lemmas):
+    assert _read(text) == lemmas

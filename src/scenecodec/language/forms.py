@@ -221,9 +221,7 @@ def parse_formula(text: str) -> Formula:
     return formula
 
 
-def read_formula(
-    concepts: str | Sequence[str] | Formula, anchor: str | None = None
-) -> Formula:
+def read_formula(concepts: str | Sequence[str] | Formula, anchor: str | None = None) -> Formula:
     """Read concepts — a formula string, a list of concepts (each may be a sub-formula)
     or a :class:`Formula` — and an optional anchor into a validated :class:`Formula`:
     at most :data:`~scenecodec.algebra.slots.MAX_CONCEPTS` parts a level, sub-formulas at

@@ -1,4 +1,9 @@
-"""Words that make one concept together: a negation with the word it negates.
+"""Words that make one concept together: a dictionary's two-word phrase, and a negation
+with the word it negates.
+
+Two adjacent words that a dictionary lists as one phrase (an adjective or noun and
+a noun: ``железная дорога``, *old man*; :mod:`.compounds`) become one noun token whose
+lemma is the dictionary's phrase (``по железной дороге`` → ``железная дорога``).
 
 ``не решался`` is not ``решаться`` and still less its noun ``решение``: the
 negation is part of the concept. :func:`phrases` joins a negation and the content
@@ -16,9 +21,9 @@ noun. Written by hand (a rule, not a parser):
 Nothing joins across punctuation.
 
 >>> from scenecodec.language.morph import tokenize
->>> text = "он не решался, she was not afraid"
+>>> text = "он не решался, she was not afraid of the old men"
 >>> [t.lemma for t in phrases(tokenize(text), text) if t.content]
-['не решаться', 'not afraid']
+['не решаться', 'not afraid', 'old man']
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from scenecodec.language.compounds import compound
 from scenecodec.language.morph import Token
 
 __all__ = ["NEGATIONS", "phrases"]
@@ -42,8 +48,10 @@ _BEARERS = ("VERB", "ADJ", "ADV")
 
 
 def phrases(tokens: Sequence[Token], text: str) -> list[Token]:
-    """``tokens`` of ``text`` with each negation joined to the word it negates."""
+    """``tokens`` of ``text`` with each dictionary phrase made one token and each
+    negation joined to the word it negates."""
     out: list[Token] = []
+    tokens = _compounds(tokens, text)
     pending: Token | None = None  # a negation waiting for its word
     for token in tokens:
         word = token.text.lower().replace("’", "'")
@@ -58,6 +66,28 @@ def phrases(tokens: Sequence[Token], text: str) -> list[Token]:
             pending = token
         elif pending is not None and not (token.lang == "en" and word in _BETWEEN):
             pending = None
+        out.append(token)
+    return out
+
+
+def _compounds(tokens: Sequence[Token], text: str) -> list[Token]:
+    """``tokens`` with each adjacent pair that is a dictionary phrase made one noun."""
+    out: list[Token] = []
+    for token in tokens:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and " " not in before.lemma
+            and before.pos in ("ADJ", "NOUN")
+            and token.pos == "NOUN"
+            and before.lang == token.lang
+            and not text[before.stop : token.start].strip()
+        ):
+            phrase = compound(before.lemma, token.lemma, token.lang)
+            if phrase is not None:
+                span = text[before.start : token.stop]
+                out[-1] = replace(token, text=span, lemma=phrase, start=before.start)
+                continue
         out.append(token)
     return out
 
