@@ -33,7 +33,7 @@ import numpy as np
 import wordfreq
 from rich.progress import track
 
-from scenecodec.language.derive import candidates_prefix, stem_match, stems
+from scenecodec.language.derive import NOUN_ENDINGS, candidates_prefix, stem_match, stems
 from scenecodec.language.embed import E5Embedder, NavecEmbedder
 from scenecodec.language.morph import analyse, analyser
 
@@ -81,8 +81,12 @@ def eligible(noun: str, source: str, lang: str) -> bool:
     if _fold(noun) == _fold(source):
         return False
     rest = noun[len(source) :] if noun.startswith(source) else ""
-    if len(rest) > 1 and wordfreq.zipf_frequency(rest, lang) >= 3.5:
-        return False  # a compound of the source and a word: makeup, hotbed, starfish
+    if (
+        rest not in NOUN_ENDINGS[lang]
+        and len(rest) > 1
+        and wordfreq.zipf_frequency(rest, lang) >= 3.5
+    ):
+        return False  # a compound of the source and a word (makeup, hotbed), not warm-th
     if lang == "ru":
         if not analyser().word_is_known(noun):
             return False  # slang and names wordfreq has but the dictionary lacks (тян)

@@ -25,7 +25,15 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["CONTEXT_THRESHOLD", "THRESHOLD", "candidates_prefix", "nominal", "stem_match", "stems"]
+__all__ = [
+    "CONTEXT_THRESHOLD",
+    "NOUN_ENDINGS",
+    "THRESHOLD",
+    "candidates_prefix",
+    "nominal",
+    "stem_match",
+    "stems",
+]
 
 THRESHOLD = 0.47
 """Least score (centred e5 cosine + 0.1 for a regular derivative) of a derivation in
@@ -136,8 +144,7 @@ def candidates_prefix(stem: str, lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-# Noun-forming endings: a noun that is a stem plus one of these is a regular derivative.
-_NOUN_ENDINGS = {
+NOUN_ENDINGS = {
     "ru": (
         "",
         "а",
@@ -158,6 +165,8 @@ _NOUN_ENDINGS = {
     ),
     "en": ("", "ness", "ity", "ence", "ance", "ion", "ation", "ment", "th", "y", "ure", "ing"),
 }
+"""Noun-forming endings: a noun that is a stem plus one of these is a regular
+derivative (``тиш-ина``, *warm-th*), never a compound of two words."""
 
 
 def stem_match(noun: str, source: str, lang: str) -> bool:
@@ -176,7 +185,7 @@ def stem_match(noun: str, source: str, lang: str) -> bool:
         if lang == "ru" and stem[-1:] in _ALTERNATION:
             bases.add(stem[:-1] + _ALTERNATION[stem[-1]])
     return any(
-        noun.endswith(end) and noun[: len(noun) - len(end)] in bases for end in _NOUN_ENDINGS[lang]
+        noun.endswith(end) and noun[: len(noun) - len(end)] in bases for end in NOUN_ENDINGS[lang]
     )
 
 
