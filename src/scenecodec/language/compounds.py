@@ -10,10 +10,13 @@ railway is no iron road. The entries come from two dictionaries:
   whose words are both common (built by ``tools/compounds_en.py``).
 
 Only an adjective or noun followed by a noun is kept (a thing, not an idiom such as
-``бить баклуши``). Each entry is keyed by its words' lemmas (``железный``, ``дорога``), so that any
-inflected form in a text (``по железной дороге``, *old men*) finds it. Building
-the keys lemmatises some 24,000 phrases (about a second), so they are kept in
-the user cache directory, keyed by the versions and the English list they came from.
+``бить баклуши``), and in English only where the first word can be an adjective
+(*old man*, *front door*; not *car window*, which is still a window: joining such
+compounds lost a paraphrase its scene in ``bench/paraphrase.py``). Each entry is
+keyed by its words' lemmas (``железный``, ``дорога``), so that any inflected form in
+a text (``по железной дороге``, *old men*) finds it. Building the keys lemmatises
+some 24,000 phrases (about three seconds), so they are kept in the user cache
+directory, keyed by the versions, this module's text and the English list.
 
 Written here because neither dictionary's own interface looks phrases up by their
 lemmas.
@@ -52,7 +55,8 @@ def lexicon() -> dict[str, str]:
     versions = [
         metadata.version(p) for p in ("scenecodec", "wiki-ru-wordnet", "pymorphy3-dicts-ru")
     ]
-    digest = hashlib.sha256("\n".join([*versions, *english]).encode()).hexdigest()[:16]
+    rules = Path(__file__).read_text(encoding="utf-8")  # a change to the filter below rebuilds
+    digest = hashlib.sha256("\n".join([*versions, rules, *english]).encode()).hexdigest()[:16]
     path = cache_path(f"compounds-{digest}.json")
     found = load(path, lambda p: json.loads(p.read_text(encoding="utf-8")))
     if isinstance(found, dict):
@@ -77,7 +81,15 @@ def _key(phrase: str) -> str | None:
     (first, pos1), (second, pos2) = (analyse(w, lang) for w in phrase.split(" "))
     if pos1 not in ("ADJ", "NOUN") or pos2 != "NOUN":
         return None
+    if lang == "en" and "ADJ" not in _readings(phrase.split(" ")[0]):
+        return None  # a noun before a noun is still that noun: a car window is a window
     return f"{lang}:{first} {second}"
+
+
+def _readings(word: str) -> dict[str, tuple[str, ...]]:
+    import lemminflect
+
+    return dict(lemminflect.getAllLemmas(word))
 
 
 def _russian() -> list[str]:
